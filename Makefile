@@ -1,0 +1,61 @@
+# Brussels International platform. `make run` serves the site; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint typecheck check bench messages setup clean-db help
+
+help:
+	@echo "make run    - install, migrate, load the organisation data, create demo accounts, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - the whole test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make lint   - ruff; make typecheck - mypy; make bench - load test with gunicorn + wrk"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+# Compiled translation catalogues (.mo) are built, not committed. Needs GNU gettext.
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq gettext; } || { echo "Install GNU gettext (msgfmt)"; exit 1; }
+	cd brussels_international && ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
+
+setup: $(VENV)/.installed messages
+	DEBUG=1 DEMO_MODE=1 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 DEMO_MODE=1 $(PY) manage.py bootstrap
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (workspace: http://$(HOST):$(PORT)/admin/). Ctrl-C stops the server and the worker."
+	DEBUG=1 DEMO_MODE=1 $(PY) manage.py db_worker & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	DEBUG=1 DEMO_MODE=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi
+
+test: $(VENV)/.installed messages /usr/bin/chromium
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+check: lint typecheck test
+
+bench: $(VENV)/.installed messages
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) bench/web.py
+
+clean-db:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,1 @@
+"""Brussels International: the platform of the international relations of the Brussels-Capital Region."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Shared machinery: audit trail, workflow transitions, i18n helpers."""
+
+    name = "brussels_international.core"
+    label = "core"
+    verbose_name = "Core"

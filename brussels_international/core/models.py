@@ -1,0 +1,79 @@
+"""Shared records: the audit trail and the status changes of every case model."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditVerb(models.TextChoices):
+    """What happened to an object (the verbs of the audit trail)."""
+
+    CREATED = "created", _("created")
+    UPDATED = "updated", _("updated")
+    DELETED = "deleted", _("deleted")
+    STATUS_CHANGED = "status_changed", _("status changed")
+    IMPORTED = "imported", _("imported")
+    LOADED = "loaded", _("loaded from reference data")
+
+
+class AuditEntry(models.Model):
+    """One row of the audit trail: *actor* did *verb* to *object* (optionally about *target*).
+
+    ``payload`` holds the details as JSON, for updates ``{"changes": {field: [old, new]}}``.
+    Written only by :func:`brussels_international.core.services.audit_record`, inside the
+    transaction of the change it describes. Pattern: uktrade/lite-api ``audit_trail``.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True, help_text=_("Who acted, kept if the user is deleted."))
+    verb = models.CharField(max_length=32, choices=AuditVerb.choices)
+    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=255)
+    object = GenericForeignKey("object_type", "object_id")
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-created_at"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.verb} {self.object_repr}"
+
+
+class StatusChange(models.Model):
+    """One status change of a case object, written by :func:`core.workflow.transition` only.
+
+    Pattern: healthchecks ``Flip``: every change of status is a row.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object = GenericForeignKey("object_type", "object_id")
+    from_status = models.CharField(max_length=64)
+    to_status = models.CharField(max_length=64)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "created_at"])]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    """Units, people, roles, portfolios, partners, networks: who handles what."""
+
+    name = "brussels_international.directory"
+    label = "directory"
+    verbose_name = "Directory"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (cache invalidation only)

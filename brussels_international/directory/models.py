@@ -1,0 +1,377 @@
+"""The organisation as data: units, people, roles and what each role covers.
+
+A :class:`Person` holds one or more :class:`Role` rows, each in a :class:`Unit` (the
+director holds roles in several units). A role's portfolio is the set of partners,
+networks, international organisations, EU programmes and topics (including EU policy
+areas) it covers: "who handles X" is the set of roles whose portfolio contains X.
+
+Source of the data: ``directory/data/organisation.yaml``, transcribed from the
+directorate's own description (``shared/seed``), loaded by ``manage.py load_organisation``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+import pycountry
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable, RevisionMixin
+from wagtail.search import index
+
+from brussels_international.core.i18n import TranslatedFieldsMixin
+
+
+def validate_country_code(value: str) -> None:
+    """Reject anything that is not an ISO 3166-1 alpha-2 code known to ``pycountry``."""
+    if not value or pycountry.countries.get(alpha_2=value.upper()) is None:
+        raise ValidationError(_("“%(value)s” is not an ISO 3166-1 alpha-2 country code."), params={"value": value})
+
+
+def validate_aliases(value: Any) -> None:
+    """Aliases are a list of non-empty strings."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValidationError(_("Other names must be a list of non-empty texts."))
+
+
+class TranslatedName(TranslatedFieldsMixin, models.Model):
+    """Abstract base: a slug, a name in fr/nl/en and other names (local spelling, old names, acronyms)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    aliases = models.JSONField(
+        _("other names"),
+        default=list,
+        blank=True,
+        validators=[validate_aliases],
+        help_text=_("Other spellings and names under which it is known, one per item."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return self.tr("name")
+
+    def all_names(self) -> list[str]:
+        """Every name it is known under: the three languages first, then the other names."""
+        names: list[str] = []
+        for value in [self.name_fr, self.name_nl, self.name_en, *(self.aliases or [])]:
+            if value and value not in names:
+                names.append(value)
+        return names
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(RevisionMixin, index.Indexed, TranslatedFieldsMixin, models.Model):
+    """A unit of the directorate (or the direction itself), with its missions in three languages."""
+
+    class Kind(models.TextChoices):
+        DIRECTION = "direction", _("Direction")
+        UNIT = "unit", _("Unit")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.UNIT)
+    number = models.PositiveSmallIntegerField(
+        _("number"), null=True, blank=True, help_text=_("Number of the unit in the directorate's own list (1-5).")
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    mission_fr = models.TextField(_("missions (French)"), blank=True)
+    mission_nl = models.TextField(_("missions (Dutch)"), blank=True)
+    mission_en = models.TextField(_("missions (English)"), blank=True)
+    staff_group = models.CharField(
+        _("staff group"), max_length=80, blank=True, help_text=_("Name of the workspace group of this unit's staff.")
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="unit")
+
+    search_fields = [
+        index.SearchField("name_fr"),
+        index.SearchField("name_nl"),
+        index.SearchField("name_en"),
+        index.AutocompleteField("name_en"),
+    ]
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    @property
+    def name(self) -> str:
+        return self.tr("name")
+
+    @property
+    def mission(self) -> str:
+        return self.tr("mission")
+
+    @property
+    def revisions(self):  # type: ignore[no-untyped-def]
+        return self._revisions
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(RevisionMixin, index.Indexed, ClusterableModel):
+    """One human being on the staff, whatever the number of spellings of their name in the sources."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    aliases = models.JSONField(
+        _("other spellings"),
+        default=list,
+        blank=True,
+        validators=[validate_aliases],
+        help_text=_("Other spellings of the name seen in sources (kept so that searches find them)."),
+    )
+    employee_number = models.CharField(
+        _("HR number"),
+        max_length=32,
+        blank=True,
+        null=True,
+        unique=True,
+        help_text=_("Identifier in the HR system, used by the staff-list import. Not published."),
+    )
+    is_public = models.BooleanField(_("published in the directory"), default=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="person")
+
+    search_fields = [
+        index.SearchField("given_name"),
+        index.SearchField("family_name"),
+        index.AutocompleteField("family_name"),
+        index.AutocompleteField("given_name"),
+    ]
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def revisions(self):  # type: ignore[no-untyped-def]
+        return self._revisions
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class PhoneNumber(Orderable):
+    """A phone number of a person, stored in E.164 (``+3228003745``)."""
+
+    person = ParentalKey(Person, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("number (E.164)"), max_length=20)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
+
+    def clean(self) -> None:
+        """Validate and normalise to E.164; numbers without a country code are read as Belgian."""
+        from .phones import PhoneNumberError, normalise_phone
+
+        try:
+            self.number = normalise_phone(self.number)
+        except PhoneNumberError as exc:
+            raise ValidationError({"number": str(exc)}) from exc
+
+    @property
+    def national(self) -> str:
+        """Belgian national format for display: ``02 800 37 45``."""
+        return phonenumbers.format_number(
+            phonenumbers.parse(self.number, "BE"), phonenumbers.PhoneNumberFormat.NATIONAL
+        )
+
+    @property
+    def tel_uri(self) -> str:
+        """RFC 3966 ``tel:`` URI: ``tel:+32-2-800-37-45``."""
+        return phonenumbers.format_number(phonenumbers.parse(self.number, "BE"), phonenumbers.PhoneNumberFormat.RFC3966)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Partner(RevisionMixin, index.Indexed, TranslatedName):
+    """A city, region or country the Region cooperates with (ISO 3166 country, coordinates)."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City")
+        REGION = "region", _("Region")
+        COUNTRY = "country", _("Country")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    country = models.CharField(_("country (ISO 3166-1 alpha-2)"), max_length=2, validators=[validate_country_code])
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    has_agreement = models.BooleanField(
+        _("bilateral cooperation agreement"),
+        default=False,
+        help_text=_("Whether a bilateral cooperation agreement with the Region is on the agreement list."),
+    )
+    note_fr = models.TextField(_("note (French)"), blank=True)
+    note_nl = models.TextField(_("note (Dutch)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="partner")
+
+    search_fields = [index.SearchField("name_fr"), index.SearchField("name_nl"), index.SearchField("name_en")]
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def clean(self) -> None:
+        self.country = (self.country or "").upper()
+
+    @property
+    def revisions(self):  # type: ignore[no-untyped-def]
+        return self._revisions
+
+
+class Network(RevisionMixin, index.Indexed, TranslatedName):
+    """An international network of cities or regions of which the Region is a member."""
+
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="network")
+
+    search_fields = [index.SearchField("name_fr"), index.SearchField("name_nl"), index.SearchField("name_en")]
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    @property
+    def revisions(self):  # type: ignore[no-untyped-def]
+        return self._revisions
+
+
+class InternationalOrganisation(RevisionMixin, index.Indexed, TranslatedName):
+    """An international organisation or EU body in which the Region is represented or works."""
+
+    class Kind(models.TextChoices):
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+        EU_BODY = "eu_body", _("European Union body")
+        CONFERENCE = "conference", _("Conference of regions")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INTERGOVERNMENTAL)
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="organisation")
+
+    search_fields = [index.SearchField("name_fr"), index.SearchField("name_nl"), index.SearchField("name_en")]
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("international organisation")
+        verbose_name_plural = _("international organisations")
+
+    @property
+    def revisions(self):  # type: ignore[no-untyped-def]
+        return self._revisions
+
+
+class EUProgramme(RevisionMixin, index.Indexed, TranslatedName):
+    """A European programme the Region takes part in (Interreg Europe, Urbact, ...)."""
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="programme")
+
+    search_fields = [index.SearchField("name_fr"), index.SearchField("name_nl"), index.SearchField("name_en")]
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("EU programme")
+        verbose_name_plural = _("EU programmes")
+
+    @property
+    def revisions(self):  # type: ignore[no-untyped-def]
+        return self._revisions
+
+
+class Topic(RevisionMixin, index.Indexed, TranslatedName):
+    """A subject a role covers: a theme (development cooperation) or an EU policy area (cohesion policy)."""
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", _("Topic")
+        EU_POLICY_AREA = "eu_policy_area", _("EU policy area")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TOPIC)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="topic")
+
+    search_fields = [index.SearchField("name_fr"), index.SearchField("name_nl"), index.SearchField("name_en")]
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    @property
+    def revisions(self):  # type: ignore[no-untyped-def]
+        return self._revisions
+
+
+class Role(TranslatedFieldsMixin, Orderable):
+    """A position held by a person in a unit, with its title and its portfolio.
+
+    A role without a title is plain membership of the unit's team. Roles are dated
+    (GOV.UK's "people and roles"): a role with an ``end_date`` in the past is not shown.
+    """
+
+    person = ParentalKey(Person, on_delete=models.CASCADE, related_name="roles")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="roles")
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    is_head = models.BooleanField(_("head of the unit"), default=False)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    partners = ParentalManyToManyField(Partner, blank=True, related_name="roles", verbose_name=_("partners"))
+    networks = ParentalManyToManyField(Network, blank=True, related_name="roles", verbose_name=_("networks"))
+    organisations = ParentalManyToManyField(
+        InternationalOrganisation, blank=True, related_name="roles", verbose_name=_("international organisations")
+    )
+    programmes = ParentalManyToManyField(EUProgramme, blank=True, related_name="roles", verbose_name=_("EU programmes"))
+    topics = ParentalManyToManyField(
+        Topic, blank=True, related_name="roles", verbose_name=_("topics and EU policy areas")
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="role_end_after_start",
+            )
+        ]
+
+    @property
+    def title(self) -> str:
+        return self.tr("title")
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.title or self.unit}"

@@ -1,0 +1,1 @@
+"""Signals of the directory: cache invalidation only (no business rule here)."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WebsiteConfig(AppConfig):
+    """Public Wagtail pages in French, Dutch and English."""
+
+    name = "brussels_international.website"
+    label = "website"
+    verbose_name = "Website"

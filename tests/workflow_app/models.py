@@ -1,0 +1,24 @@
+"""A minimal case model used only by the tests of the core workflow and audit services."""
+
+from django.db import models
+
+
+class DemoStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    SUBMITTED = "submitted", "submitted"
+    APPROVED = "approved", "approved"
+    CLOSED = "closed", "closed"
+
+
+class DemoDossier(models.Model):
+    """A dossier with a status, a title and the user who submitted it."""
+
+    title = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, choices=DemoStatus.choices, default=DemoStatus.DRAFT)
+    submitted_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        permissions = [("submit_demodossier", "Can submit"), ("approve_demodossier", "Can approve")]
+
+    def __str__(self) -> str:
+        return self.title
