@@ -49,7 +49,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy
+	BI_TESTING=1 $(VENV)/bin/mypy
 
 check: lint typecheck test
 

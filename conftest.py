@@ -15,3 +15,48 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared reference data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+# --- Directory factories as fixtures (``unit_factory``, ``person_factory``, ...) ---------------
+
+
+def _factory_fixture(class_name: str):  # type: ignore[no-untyped-def]
+    @pytest.fixture
+    def _fixture(db):  # type: ignore[no-untyped-def]
+        from brussels_international.directory.tests import factories
+
+        return getattr(factories, class_name)
+
+    return _fixture
+
+
+for _class_name, _fixture_name in [
+    ("UnitFactory", "unit_factory"),
+    ("PersonFactory", "person_factory"),
+    ("PhoneNumberFactory", "phone_number_factory"),
+    ("PartnerFactory", "partner_factory"),
+    ("NetworkFactory", "network_factory"),
+    ("InternationalOrganisationFactory", "international_organisation_factory"),
+    ("EUProgrammeFactory", "eu_programme_factory"),
+    ("TopicFactory", "topic_factory"),
+    ("RoleFactory", "role_factory"),
+]:
+    globals()[_fixture_name] = _factory_fixture(_class_name)
+
+
+@pytest.fixture
+def seed_organisation(db):  # type: ignore[no-untyped-def]
+    """A slice of the real organisation built with the factories (see ``directory/tests/factories.py``)."""
+    from brussels_international.directory.tests.factories import seed_organisation as build
+
+    return build()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache (the directory search index lives there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
     name = "brussels_international.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (cache invalidation only)

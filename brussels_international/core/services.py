@@ -12,13 +12,14 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from .models import AuditEntry, AuditVerb
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
+"""Who acts: a user, the anonymous user (public forms), or ``None`` for the system."""
 
 
 def _json_value(value: Any) -> Any:
@@ -85,7 +86,7 @@ def audit_record(
         raise RuntimeError("audit_record() must run inside the transaction of the change it records.")
     if obj.pk is None:
         raise ValueError("audit_record() needs a saved object.")
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, User) else None
     label = ""
     if user is not None:
         label = user.get_username()
@@ -100,3 +101,56 @@ def audit_record(
         target_id=str(target.pk) if target is not None else "",
         payload=_json_value(dict(payload or {})),
     )
+
+
+_SKIPPED_SNAPSHOT_KEYS = {"pk", "id", "latest_revision", "latest_revision_created_at", "sort_order"}
+
+
+def snapshot_for_audit(obj: models.Model) -> dict[str, Any]:
+    """Return a comparable snapshot of *obj*, its child rows and many-to-many links.
+
+    Uses modelcluster's ``serializable_data()`` when the model has it (Wagtail snippets,
+    clusterable models with inline children), else the concrete fields. Child rows are
+    reduced to their values (without primary keys), so that re-saving the same data
+    yields the same snapshot.
+    """
+    serialise = getattr(obj, "serializable_data", None)
+    data: dict[str, Any] = serialise() if callable(serialise) else model_snapshot(obj)
+    return _strip_keys(data)
+
+
+def _strip_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _strip_keys(v)
+            for k, v in value.items()
+            if k not in _SKIPPED_SNAPSHOT_KEYS and not k.endswith("_ptr") and k not in {"person", "parent"}
+        }
+    if isinstance(value, list):
+        return [_strip_keys(v) for v in value]
+    return value
+
+
+def audit_change(
+    *, actor: Actor, obj: models.Model, before: Mapping[str, Any], verb: AuditVerb | str
+) -> dict[str, list[Any]]:
+    """Record a create, update or delete of *obj* with the fields that changed.
+
+    Args:
+        actor: the user who made the change.
+        obj: the object after the change (before it, for a delete).
+        before: :func:`snapshot_for_audit` taken before the change (``{}`` for a create).
+        verb: :attr:`AuditVerb.CREATED`, ``UPDATED`` or ``DELETED``.
+
+    Returns:
+        ``{field: [old, new]}``; for an update with no change, ``{}`` and nothing is written.
+
+    Raises:
+        RuntimeError: outside a transaction (see :func:`audit_record`).
+    """
+    after = {} if verb == AuditVerb.DELETED else snapshot_for_audit(obj)
+    changes = field_changes(before, after)
+    if verb == AuditVerb.UPDATED and not changes:
+        return {}
+    audit_record(actor=actor, verb=verb, obj=obj, payload={"changes": changes})
+    return changes

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -62,6 +63,10 @@ def _find(transitions: Iterable[Transition], source: str, target: str) -> Transi
     return None
 
 
+def _has_perm(actor: Actor, permission: str) -> bool:
+    return actor is not None and bool(actor.has_perm(permission))
+
+
 def available_transitions(obj: HasStatus, *, actor: Actor, transitions: Sequence[Transition]) -> list[Transition]:
     """Return the moves *actor* may make now from *obj*'s status (permission and guard checked).
 
@@ -71,7 +76,7 @@ def available_transitions(obj: HasStatus, *, actor: Actor, transitions: Sequence
     for row in transitions:
         if row.source != obj.status:
             continue
-        if row.permission is not None and not (actor is not None and actor.has_perm(row.permission)):  # type: ignore[union-attr]
+        if row.permission is not None and not _has_perm(actor, row.permission):
             continue
         if row.guard is not None and row.guard(obj, actor) is not None:
             continue
@@ -116,19 +121,17 @@ def transition(
             raise TransitionError(
                 _("A case in status “%(source)s” cannot move to “%(target)s”.") % {"source": current, "target": to}
             )
-        if row.permission is None:
-            if not system:
-                raise PermissionDenied(_("This change of status is made by the system only."))
-        elif not system:
-            if actor is None or not actor.has_perm(row.permission):  # type: ignore[union-attr]
-                raise PermissionDenied(_("You are not allowed to make this change of status."))
+        if row.permission is None and not system:
+            raise PermissionDenied(_("This change of status is made by the system only."))
+        if row.permission is not None and not system and not _has_perm(actor, row.permission):
+            raise PermissionDenied(_("You are not allowed to make this change of status."))
         if row.guard is not None:
             reason = row.guard(locked, actor)
             if reason is not None:
                 raise TransitionError(reason)
         locked.status = to  # type: ignore[attr-defined]
         locked.save(update_fields=["status"])
-        user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+        user = actor if isinstance(actor, User) else None
         StatusChange.objects.create(
             actor=user,
             object_type=ContentType.objects.get_for_model(locked),

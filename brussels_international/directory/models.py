@@ -75,6 +75,69 @@ class TranslatedName(TranslatedFieldsMixin, models.Model):
         return self.name
 
 
+class Directorate(TranslatedFieldsMixin, models.Model):
+    """The directorate itself (one row): its names, tagline, description and stated facts.
+
+    Loaded from the ``directorate`` section of ``directory/data/organisation.yaml`` by
+    ``manage.py load_organisation``; read by the website through
+    :func:`brussels_international.directory.directorate.directorate_facts`, which adds the
+    counts computed from the data (the number of agreements shown is the number of partners
+    with ``has_agreement``, not :attr:`stated_agreement_count`).
+    Descriptions hold paragraphs separated by one blank line, no markup.
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    tagline_fr = models.CharField(_("tagline (French)"), max_length=300, blank=True)
+    tagline_nl = models.CharField(_("tagline (Dutch)"), max_length=300, blank=True)
+    tagline_en = models.CharField(_("tagline (English)"), max_length=300, blank=True)
+    slogan_fr = models.CharField(_("slogan (French)"), max_length=300, blank=True)
+    slogan_nl = models.CharField(_("slogan (Dutch)"), max_length=300, blank=True)
+    slogan_en = models.CharField(_("slogan (English)"), max_length=300, blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    director = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("director")
+    )
+    foreign_policy_since = models.PositiveSmallIntegerField(_("foreign policy since (year)"), null=True, blank=True)
+    stated_agreement_count = models.PositiveSmallIntegerField(
+        _("number of agreements stated in the prose"),
+        null=True,
+        blank=True,
+        help_text=_("What the directorate's text says; the site shows the number of partners with an agreement."),
+    )
+
+    class Meta:
+        verbose_name = _("directorate")
+        verbose_name_plural = _("directorate")
+
+    @property
+    def name(self) -> str:
+        return self.tr("name")
+
+    @property
+    def tagline(self) -> str:
+        return self.tr("tagline")
+
+    @property
+    def slogan(self) -> str:
+        return self.tr("slogan")
+
+    @property
+    def description(self) -> str:
+        return self.tr("description")
+
+    def description_paragraphs(self, language: str | None = None) -> list[str]:
+        """The description in *language* (active language by default) as a list of paragraphs."""
+        return [p.strip() for p in self.tr("description", language).split("\n\n") if p.strip()]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Unit(RevisionMixin, index.Indexed, TranslatedFieldsMixin, models.Model):
     """A unit of the directorate (or the direction itself), with its missions in three languages."""
 
@@ -196,10 +259,10 @@ class PhoneNumber(Orderable):
 
     @property
     def national(self) -> str:
-        """Belgian national format for display: ``02 800 37 45``."""
-        return phonenumbers.format_number(
-            phonenumbers.parse(self.number, "BE"), phonenumbers.PhoneNumberFormat.NATIONAL
-        )
+        """Belgian national format for display: ``02 800 37 45`` (other countries: international format)."""
+        from .phones import display_phone
+
+        return display_phone(self.number)
 
     @property
     def tel_uri(self) -> str:

@@ -7,3 +7,6 @@ class WebsiteConfig(AppConfig):
     name = "brussels_international.website"
     label = "website"
     verbose_name = "Website"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (cache invalidation only)

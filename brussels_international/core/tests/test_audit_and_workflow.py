@@ -74,7 +74,12 @@ def test_transition_moves_records_status_change_and_audit():
     dossier.refresh_from_db()
     assert dossier.status == "submitted"
     change = status_history_for(dossier).get()
-    assert (change.from_status, change.to_status, change.actor, change.note) == ("draft", "submitted", clerk, "complete")
+    assert (change.from_status, change.to_status, change.actor, change.note) == (
+        "draft",
+        "submitted",
+        clerk,
+        "complete",
+    )
     entry = audit_entries_for(dossier).get()
     assert entry.verb == AuditVerb.STATUS_CHANGED
     assert entry.payload == {"from": "draft", "to": "submitted", "note": "complete"}

@@ -1,0 +1,124 @@
+"""Workspace groups and what each may change: the permission matrix, written down once.
+
+Groups follow the directorate's units (source: ``shared/seed``): one group per unit, the
+Communication team (which keeps the public site and the directory), the Director and the
+Administrator. :func:`groups_setup` creates or updates them; ``manage.py setup_groups``
+calls it and ``make run`` runs it at every start. The test
+``core/tests/test_groups.py`` checks the matrix over HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+DIRECTORY_MODELS = ("unit", "person", "partner", "network", "internationalorganisation", "euprogramme", "topic")
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """One workspace group: its name, description, and model permissions per app.
+
+    ``permissions`` maps ``"app_label.model"`` to the actions granted among
+    ``add``, ``change``, ``delete``, ``view``. Every group gets ``wagtailadmin.access_admin``.
+    ``edit_pages`` grants add/change/publish on the public site's page tree.
+    """
+
+    name: str
+    description: str
+    permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    edit_pages: bool = False
+
+
+def _all(actions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {f"directory.{model}": actions for model in DIRECTORY_MODELS}
+
+
+WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
+
+VIEW = ("view",)
+EDIT = ("add", "change", "view")
+FULL = ("add", "change", "delete", "view")
+
+GROUPS: tuple[GroupSpec, ...] = (
+    GroupSpec(
+        "Administrator",
+        "Manages accounts, groups and every directory record.",
+        {**_all(FULL), "core.auditentry": VIEW, "auth.user": FULL, "auth.group": FULL},
+        edit_pages=True,
+    ),
+    GroupSpec("Director", "Directs the directorate: edits every directory record.", _all(EDIT), True),
+    GroupSpec(
+        "Communication",
+        "Keeps the public site and the staff directory up to date.",
+        {**_all(VIEW), "directory.person": EDIT, "directory.unit": ("change", "view")},
+        edit_pages=True,
+    ),
+    GroupSpec(
+        "Bilateral Relations",
+        "Bilateral Relations, Public Relations and Protocol unit: keeps the partners.",
+        {**_all(VIEW), "directory.partner": EDIT},
+    ),
+    GroupSpec(
+        "Multilateral and Europe",
+        "Multilateral Relations and Europe unit: keeps networks, organisations, programmes and topics.",
+        {
+            **_all(VIEW),
+            "directory.network": EDIT,
+            "directory.internationalorganisation": EDIT,
+            "directory.euprogramme": EDIT,
+            "directory.topic": EDIT,
+        },
+    ),
+    GroupSpec(
+        "EU Delegation",
+        "Delegation of the Region to the EU: keeps the EU policy areas.",
+        {**_all(VIEW), "directory.topic": EDIT},
+    ),
+    GroupSpec("Finance and Travel", "Finance and Travel unit.", _all(VIEW)),
+    GroupSpec("Permits", "Permits unit (arms, military and dual-use goods).", _all(VIEW)),
+)
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def groups_setup() -> list[str]:
+    """Create or update every group of :data:`GROUPS` with exactly its permissions.
+
+    Wagtail's default groups ("Moderators", "Editors") are removed while nobody is in them.
+    Idempotent: permissions added by hand to these groups are removed, so that the
+    matrix in code is the truth. Returns the names of the groups created.
+
+    Raises:
+        Permission.DoesNotExist: a permission named in the matrix does not exist
+            (run ``migrate`` first).
+    """
+    from wagtail.models import GroupPagePermission, Page
+
+    created = []
+    # Wagtail's migrations create "Moderators" and "Editors"; our groups replace them.
+    Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()
+    access_admin = _permission("wagtailadmin", "access_admin")
+    for spec in GROUPS:
+        group, was_created = Group.objects.get_or_create(name=spec.name)
+        if was_created:
+            created.append(spec.name)
+        perms = [access_admin]
+        for model_label, actions in spec.permissions.items():
+            app_label, model = model_label.split(".")
+            perms.extend(_permission(app_label, f"{action}_{model}") for action in actions)
+        group.permissions.set(perms)
+        GroupPagePermission.objects.filter(group=group).delete()
+        if spec.edit_pages:
+            root = Page.get_first_root_node()
+            if root is not None:
+                for codename in ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"):
+                    GroupPagePermission.objects.create(
+                        group=group, page=root, permission=_permission("wagtailcore", codename)
+                    )
+    return created

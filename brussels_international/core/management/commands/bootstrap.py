@@ -1,0 +1,30 @@
+"""``manage.py bootstrap``: everything ``make run`` does after ``migrate``, idempotent.
+
+First run: loads the organisation data file. Later runs keep the data already in the
+database (staff may have edited it in the workspace): the file is applied again only by
+an explicit ``manage.py load_organisation``. Then sets up the groups and the public site
+(creating only what is missing) and, in demo mode, the demo staff accounts.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from brussels_international.directory.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Load the organisation data (first run only), set up groups and the public site; demo accounts in demo mode."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if Unit.objects.exists():
+            self.stdout.write(
+                "Organisation data already in the database: kept. "
+                "(`manage.py load_organisation` applies the data file again and reports the changes.)"
+            )
+        else:
+            call_command("load_organisation", stdout=self.stdout)
+        call_command("setup_groups", stdout=self.stdout)
+        call_command("setup_site", stdout=self.stdout)
+        if settings.DEMO_MODE:
+            call_command("create_demo_accounts", stdout=self.stdout)

@@ -1,0 +1,156 @@
+"""The directory in the workspace: people (with roles, portfolios and phones), units, partners,
+networks, organisations, programmes and topics, each with its history of changes."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from brussels_international.core.admin_views import AuditedSnippetViewSet
+from brussels_international.core.forms import LinesField
+
+from .models import EUProgramme, InternationalOrganisation, Network, Partner, Person, Topic, Unit
+
+
+class AliasesForm(WagtailAdminModelForm):
+    """Admin form whose ``aliases`` list is edited one name per line."""
+
+    aliases = LinesField()
+
+
+def _names() -> list[FieldPanel | FieldRowPanel]:
+    return [FieldPanel("slug"), FieldRowPanel([FieldPanel("name_fr"), FieldPanel("name_nl"), FieldPanel("name_en")])]
+
+
+class PersonViewSet(AuditedSnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("People")
+    list_display = ["full_name", "slug", "is_public"]
+    list_filter = ["is_public", "roles__unit"]
+    search_fields = ["given_name", "family_name"]
+    ordering = ["family_name", "given_name"]
+    base_form_class = AliasesForm
+    panels = [
+        FieldRowPanel([FieldPanel("given_name"), FieldPanel("family_name")]),
+        FieldPanel("slug"),
+        FieldPanel("aliases"),
+        FieldRowPanel([FieldPanel("employee_number"), FieldPanel("is_public")]),
+        InlinePanel("phones", label=_("Phone numbers"), panels=[FieldPanel("number")]),
+        InlinePanel(
+            "roles",
+            label=_("Roles"),
+            panels=[
+                FieldRowPanel([FieldPanel("unit"), FieldPanel("is_head")]),
+                FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_nl"), FieldPanel("title_en")]),
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                MultiFieldPanel(
+                    [
+                        FieldPanel("partners"),
+                        FieldPanel("networks"),
+                        FieldPanel("organisations"),
+                        FieldPanel("programmes"),
+                        FieldPanel("topics"),
+                    ],
+                    heading=_("Portfolio"),
+                ),
+            ],
+        ),
+    ]
+
+
+class UnitViewSet(AuditedSnippetViewSet):
+    model = Unit
+    icon = "group"
+    menu_label = _("Units")
+    list_display = ["name", "number", "slug"]
+    ordering = ["order"]
+    panels = [
+        FieldRowPanel([FieldPanel("slug"), FieldPanel("kind"), FieldPanel("number"), FieldPanel("order")]),
+        FieldRowPanel([FieldPanel("name_fr"), FieldPanel("name_nl"), FieldPanel("name_en")]),
+        FieldPanel("mission_fr"),
+        FieldPanel("mission_nl"),
+        FieldPanel("mission_en"),
+        FieldPanel("staff_group"),
+    ]
+
+
+class PartnerViewSet(AuditedSnippetViewSet):
+    model = Partner
+    icon = "site"
+    menu_label = _("Partners")
+    list_display = ["name", "kind", "country", "has_agreement"]
+    list_filter = ["kind", "has_agreement"]
+    search_fields = ["name_fr", "name_nl", "name_en"]
+    base_form_class = AliasesForm
+    panels = [
+        *_names(),
+        FieldPanel("aliases"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("country"), FieldPanel("has_agreement")]),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        FieldPanel("note_fr"),
+        FieldPanel("note_nl"),
+        FieldPanel("note_en"),
+    ]
+
+
+class NetworkViewSet(AuditedSnippetViewSet):
+    model = Network
+    icon = "link"
+    menu_label = _("Networks")
+    list_display = ["name", "acronym"]
+    search_fields = ["name_fr", "name_nl", "name_en", "acronym"]
+    base_form_class = AliasesForm
+    panels = [*_names(), FieldPanel("acronym"), FieldPanel("aliases")]
+
+
+class OrganisationViewSet(AuditedSnippetViewSet):
+    model = InternationalOrganisation
+    icon = "globe"
+    menu_label = _("International organisations")
+    list_display = ["name", "acronym", "kind"]
+    search_fields = ["name_fr", "name_nl", "name_en", "acronym"]
+    base_form_class = AliasesForm
+    panels = [*_names(), FieldRowPanel([FieldPanel("acronym"), FieldPanel("kind")]), FieldPanel("aliases")]
+
+
+class ProgrammeViewSet(AuditedSnippetViewSet):
+    model = EUProgramme
+    icon = "doc-full"
+    menu_label = _("EU programmes")
+    list_display = ["name"]
+    search_fields = ["name_fr", "name_nl", "name_en"]
+    base_form_class = AliasesForm
+    panels = [*_names(), FieldPanel("aliases")]
+
+
+class TopicViewSet(AuditedSnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("Topics and EU policy areas")
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name_fr", "name_nl", "name_en"]
+    base_form_class = AliasesForm
+    panels = [*_names(), FieldPanel("kind"), FieldPanel("aliases")]
+
+
+class DirectoryGroup(SnippetViewSetGroup):
+    menu_label = _("Directory")
+    menu_icon = "user"
+    menu_order = 200
+    items = (
+        PersonViewSet,
+        UnitViewSet,
+        PartnerViewSet,
+        NetworkViewSet,
+        OrganisationViewSet,
+        ProgrammeViewSet,
+        TopicViewSet,
+    )
+
+
+register_snippet(DirectoryGroup)

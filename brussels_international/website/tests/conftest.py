@@ -1,0 +1,13 @@
+"""Fixtures of the website tests: the organisation slice and the page tree in fr/nl/en."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def site(db, seed_organisation):
+    """``setup_site`` run on the factories' organisation; returns the organisation dict."""
+    call_command("setup_site", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return seed_organisation
