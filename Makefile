@@ -24,7 +24,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # Compiled translation catalogues (.mo) are built, not committed. Needs GNU gettext.
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq gettext; } || { echo "Install GNU gettext (msgfmt)"; exit 1; }
-	cd brussels_international && ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
+	cd brussels_international && DEBUG=1 ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
 
 setup: $(VENV)/.installed messages
 	DEBUG=1 DEMO_MODE=1 $(PY) manage.py migrate --no-input -v 0

@@ -51,7 +51,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest) -> str:
     vary = request.headers.get("Accept-Language", "") if request.path.startswith("/api/") else ""
-    raw = f"{request.method}|{request.get_full_path()}|{vary}"
+    raw = f"{request.method}|{request.get_host()}|{request.get_full_path()}|{vary}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
     return f"public-page:{public_cache_generation()}:{digest}"
 

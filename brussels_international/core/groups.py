@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-DIRECTORY_MODELS = ("unit", "person", "partner", "network", "internationalorganisation", "euprogramme", "topic")
+DIRECTORY_MODELS = (
+    "directorate",
+    "unit",
+    "person",
+    "partner",
+    "network",
+    "internationalorganisation",
+    "euprogramme",
+    "topic",
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,12 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Communication",
         "Keeps the public site and the staff directory up to date.",
-        {**_all(VIEW), "directory.person": EDIT, "directory.unit": ("change", "view")},
+        {
+            **_all(VIEW),
+            "directory.person": EDIT,
+            "directory.unit": ("change", "view"),
+            "directory.directorate": ("change", "view"),
+        },
         edit_pages=True,
     ),
     GroupSpec(

@@ -144,6 +144,7 @@ class _Term:
 @dataclass
 class _Index:
     terms: list[_Term] = field(default_factory=list)
+    unhandled: list[_Term] = field(default_factory=list)  # things in nobody's portfolio
     roles: dict[int, Role] = field(default_factory=dict)
     persons: dict[int, Person] = field(default_factory=dict)
 
@@ -278,18 +279,34 @@ def _build_index() -> _Index:
         )
 
     for (kind, pk), role_ids in by_thing.items():
-        obj = things[(kind, pk)]
-        texts = list(obj.all_names())
-        acronym = getattr(obj, "acronym", "")
-        if acronym:
-            texts.append(acronym)
-        reason_kind = kind
-        if kind == "topic" and obj.kind == Topic.Kind.EU_POLICY_AREA:
-            reason_kind = "eu_policy_area"
-        index.terms += _make_terms(
-            texts, kind=reason_kind, key=(kind, pk), labels=_labels(obj, "name"), role_ids=sorted(set(role_ids))
-        )
+        index.terms += _thing_terms(kind, things[(kind, pk)], sorted(set(role_ids)))
+    index.unhandled = _unhandled_terms(set(things))
     return index
+
+
+def _thing_terms(kind: str, obj: Any, role_ids: Sequence[int]) -> list[_Term]:
+    texts = list(obj.all_names())
+    acronym = getattr(obj, "acronym", "")
+    if acronym:
+        texts.append(acronym)
+    reason_kind = "eu_policy_area" if kind == "topic" and obj.kind == Topic.Kind.EU_POLICY_AREA else kind
+    return _make_terms(texts, kind=reason_kind, key=(kind, obj.pk), labels=_labels(obj, "name"), role_ids=role_ids)
+
+
+def _unhandled_terms(handled: set[tuple[str, int]]) -> list[_Term]:
+    """Terms of the partners, networks, organisations, programmes and topics nobody handles."""
+    terms: list[_Term] = []
+    for kind, model in (
+        ("partner", Partner),
+        ("network", Network),
+        ("organisation", InternationalOrganisation),
+        ("programme", EUProgramme),
+        ("topic", Topic),
+    ):
+        for obj in model.objects.all():  # type: ignore[attr-defined]
+            if (kind, obj.pk) not in handled:
+                terms += _thing_terms(kind, obj, [])
+    return terms
 
 
 def _get_index() -> _Index:
@@ -346,6 +363,32 @@ def _match(term: _Term, query_norm: str, query_words: Sequence[str], query_compa
     return SCORE_FUZZY - total - len(term.words) * 0.1, True
 
 
+def _prepare(query: str) -> tuple[str, list[str], str] | None:
+    query_norm = normalise(clean_query(query))
+    if not query_norm:
+        return None
+    all_words = query_norm.split()
+    words = [w for w in all_words if w not in STOPWORDS] or all_words
+    return query_norm, words, "".join(all_words)
+
+
+def _find(
+    terms: Iterable[_Term], query_norm: str, words: Sequence[str], compact: str
+) -> list[tuple[_Term, float, bool]]:
+    """Terms matching the query; typo matches only when nothing matches exactly."""
+    exact: list[tuple[_Term, float]] = []
+    fuzzy: list[tuple[_Term, float]] = []
+    for term in terms:
+        found = _match(term, query_norm, words, compact)
+        if found is None:
+            continue
+        score, is_fuzzy = found
+        (fuzzy if is_fuzzy else exact).append((term, score))
+    if exact:
+        return [(t, s, False) for t, s in exact]
+    return [(t, s, True) for t, s in fuzzy]
+
+
 def who_handles(query: str, *, language: str | None = None, limit: int = 50) -> list[DirectoryHit]:
     """Answer "who handles *query*": the people whose name, unit, role or portfolio matches.
 
@@ -361,25 +404,12 @@ def who_handles(query: str, *, language: str | None = None, limit: int = 50) -> 
         query returns no hit.
     """
     lang = language if language in LANGUAGE_CODES else current_language()
-    text = clean_query(query)
-    query_norm = normalise(text)
-    if not query_norm:
+    prepared = _prepare(query)
+    if prepared is None:
         return []
-    all_words = query_norm.split()
-    words = [w for w in all_words if w not in STOPWORDS] or all_words
-    compact = "".join(all_words)
+    query_norm, words, compact = prepared
     index = _get_index()
-
-    exact: list[tuple[_Term, float]] = []
-    fuzzy: list[tuple[_Term, float]] = []
-    for term in index.terms:
-        found = _match(term, query_norm, words, compact)
-        if found is None:
-            continue
-        score, is_fuzzy = found
-        (fuzzy if is_fuzzy else exact).append((term, score))
-    matches = [(t, s, False) for t, s in exact] if exact else [(t, s, True) for t, s in fuzzy]
-
+    matches = _find(index.terms, query_norm, words, compact)
     # Keep the best matching text per (thing, person).
     best: dict[tuple[int, tuple[str, int]], tuple[_Term, float, bool, list[int]]] = {}
     for term, score, is_fuzzy in matches:
@@ -424,6 +454,26 @@ def who_handles(query: str, *, language: str | None = None, limit: int = 50) -> 
         )
     hits.sort(key=lambda h: (-h.score, normalise(h.person.family_name), normalise(h.person.given_name)))
     return hits[: max(limit, 0)]
+
+
+def nobody_handles(query: str, *, language: str | None = None) -> list[MatchReason]:
+    """Partners, networks, organisations, programmes and topics matching *query* that are in
+    nobody's portfolio (known to the directory, but no one is named for them).
+
+    Same matching as :func:`who_handles`; one reason per thing, label in *language*.
+    """
+    lang = language if language in LANGUAGE_CODES else current_language()
+    prepared = _prepare(query)
+    if prepared is None:
+        return []
+    index = _get_index()
+    reasons: dict[tuple[str, int], tuple[float, MatchReason]] = {}
+    for term, score, is_fuzzy in _find(index.unhandled, *prepared):
+        label = dict(term.labels).get(lang, "") or term.original
+        if term.key not in reasons or score > reasons[term.key][0]:
+            reasons[term.key] = (score, MatchReason(kind=term.kind, label=label, matched=term.original, fuzzy=is_fuzzy))
+    ordered = sorted(reasons.values(), key=lambda item: (-item[0], REASON_KINDS.index(item[1].kind), item[1].label))
+    return [reason for _, reason in ordered]
 
 
 # --- selectors of the public pages ---------------------------------------------------------

@@ -1,8 +1,10 @@
 """Signals of the directory: cache invalidation only (no business rule here).
 
 Any save or delete of a directory row, and any change of a role's portfolio, drops the
-"who handles what" search index (``selectors.invalidate_directory_cache``). Bulk writes
-(``bulk_create``/``update``) send no signal: their callers invalidate explicitly.
+"who handles what" search index (``selectors.invalidate_directory_cache``) and makes the
+cached public pages stale (``core.cache.public_cache_invalidate``: unit, person and partner
+pages show this data). Bulk writes (``bulk_create``/``update``) send no signal: their
+callers invalidate explicitly.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 from brussels_international.core.admin_views import AuditedSnippetViewSet
 from brussels_international.core.forms import LinesField
 
-from .models import EUProgramme, InternationalOrganisation, Network, Partner, Person, Topic, Unit
+from .models import Directorate, EUProgramme, InternationalOrganisation, Network, Partner, Person, Topic, Unit
 
 
 class AliasesForm(WagtailAdminModelForm):
@@ -138,6 +138,29 @@ class TopicViewSet(AuditedSnippetViewSet):
     panels = [*_names(), FieldPanel("kind"), FieldPanel("aliases")]
 
 
+class DirectorateViewSet(AuditedSnippetViewSet):
+    model = Directorate
+    icon = "home"
+    menu_label = _("Directorate")
+    list_display = ["name", "slug"]
+    panels = [
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("name_fr"), FieldPanel("name_nl"), FieldPanel("name_en")]),
+        FieldPanel("tagline_fr"),
+        FieldPanel("tagline_nl"),
+        FieldPanel("tagline_en"),
+        FieldPanel("slogan_fr"),
+        FieldPanel("slogan_nl"),
+        FieldPanel("slogan_en"),
+        FieldPanel("description_fr"),
+        FieldPanel("description_nl"),
+        FieldPanel("description_en"),
+        FieldRowPanel(
+            [FieldPanel("director"), FieldPanel("foreign_policy_since"), FieldPanel("stated_agreement_count")]
+        ),
+    ]
+
+
 class DirectoryGroup(SnippetViewSetGroup):
     menu_label = _("Directory")
     menu_icon = "user"
@@ -150,6 +173,7 @@ class DirectoryGroup(SnippetViewSetGroup):
         OrganisationViewSet,
         ProgrammeViewSet,
         TopicViewSet,
+        DirectorateViewSet,
     )
 
 

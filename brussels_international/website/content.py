@@ -16,31 +16,20 @@ PAGES: Final[dict[str, tuple[str, dict[str, tuple[str, str, str, str]]]]] = {
             "fr": (
                 "Brussels International",
                 "accueil",
-                "La Région de Bruxelles-Capitale, une région dynamique ouverte sur le monde. "
-                "Brussels International met en œuvre la politique étrangère de la Région.",
-                "<p>Ses missions sont de gérer les relations bilatérales et multilatérales de la Région "
-                "et les affaires européennes, y compris la Délégation de la Région de Bruxelles-Capitale "
-                "auprès de l’Union européenne. Brussels International traite aussi tous les dossiers "
-                "relatifs aux exportations d’armes depuis et vers la Région.</p>",
+                "La Région de Bruxelles-Capitale, une région dynamique ouverte sur le monde.",
+                "",  # the description comes from the organisation data (directorate_facts)
             ),
             "nl": (
                 "Brussels International",
                 "startpagina",
-                "Het Brussels Hoofdstedelijk Gewest, een dynamisch gewest met een open blik op de wereld. Brussels "
-                "International voert het buitenlands beleid van het Gewest uit.",
-                "<p>Het beheert de bilaterale en multilaterale betrekkingen van het Gewest en de Europese "
-                "aangelegenheden, met inbegrip van de Delegatie van het Brussels Hoofdstedelijk Gewest bij de Europese "
-                "Unie. Brussels International behandelt ook alle dossiers over de uitvoer van wapens van en naar het "
-                "Gewest.</p>",
+                "Het Brussels Hoofdstedelijk Gewest, een dynamisch gewest met een open blik op de wereld.",
+                "",  # the description comes from the organisation data (directorate_facts)
             ),
             "en": (
                 "Brussels International",
                 "home",
-                "The Brussels-Capital Region, a dynamic region with an open perspective on the world. Brussels "
-                "International implements the foreign policy of the Region.",
-                "<p>Its missions are to manage the Region’s bilateral and multilateral relations and European affairs, "
-                "including the Delegation of the Brussels-Capital Region to the European Union. Brussels International "
-                "also handles all files relating to arms exports to and from the Region.</p>",
+                "The Brussels-Capital Region, a dynamic region with an open perspective on the world.",
+                "",  # the description comes from the organisation data (directorate_facts)
             ),
         },
     ),

@@ -31,6 +31,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from brussels_international.directory import selectors
+from brussels_international.directory.directorate import directorate_facts
 
 from . import structured_data, vcard, worldmap
 
@@ -71,6 +72,7 @@ class HomePage(BasePage):
         units = selectors.units_with_teams()
         context["direction"] = next((u for u in units if u.kind == "direction"), None)
         context["units"] = [u for u in units if u.kind != "direction"]
+        context["facts"] = directorate_facts()  # description from the organisation data, or None
         context["agreement_count"] = selectors.agreement_count()
         return context
 
@@ -127,6 +129,7 @@ class DirectoryPage(RoutablePageMixin, BasePage):
         context: dict[str, Any] = {"query": query, "query_truncated": len(raw) > selectors.MAX_QUERY_LENGTH}
         if query:
             context["hits"] = selectors.who_handles(query)
+            context["unhandled"] = selectors.nobody_handles(query)
         else:
             context["people"] = selectors.directory_people()
         return self.render(request, context_overrides=context)

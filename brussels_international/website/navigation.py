@@ -76,6 +76,7 @@ class LanguageVersion:
     name: str
     url: str
     is_current: bool
+    is_translation: bool  # False: the page has no version in this language (link to its home page)
 
 
 def language_versions(request: HttpRequest, page: Page | None) -> list[LanguageVersion]:
@@ -96,10 +97,13 @@ def language_versions(request: HttpRequest, page: Page | None) -> list[LanguageV
     versions = []
     for code, name in settings.LANGUAGES:
         url = by_language.get(code)
+        is_translation = url is not None
         if url is None:
             home = site_navigation(code)["links"].get("home")
             url = home.url if home else f"/{code}/"
         elif query:
             url = f"{url}?{query}"
-        versions.append(LanguageVersion(code=code, name=name, url=url, is_current=code == active))
+        versions.append(
+            LanguageVersion(code=code, name=name, url=url, is_current=code == active, is_translation=is_translation)
+        )
     return versions

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 
 from brussels_international.core.models import AuditEntry, AuditVerb, StatusChange
 from brussels_international.core.selectors import audit_entries_for, status_history_for
@@ -88,8 +89,12 @@ def test_transition_moves_records_status_change_and_audit():
 def test_transition_not_in_table_is_refused_and_nothing_written():
     boss = make_user("boss", "submit_demodossier", "approve_demodossier")
     dossier = DemoDossier.objects.create(title="d")
-    with pytest.raises(TransitionError, match="cannot move"):
+    with pytest.raises(TransitionError) as refused:
         transition(actor=boss, obj=dossier, to=DemoStatus.APPROVED, transitions=TRANSITIONS)
+    assert str(refused.value) == "Un dossier au statut « draft » ne peut pas passer à « approved »."  # default: fr
+    with translation.override("en"), pytest.raises(TransitionError) as refused:
+        transition(actor=boss, obj=dossier, to=DemoStatus.APPROVED, transitions=TRANSITIONS)
+    assert str(refused.value) == "A case in status “draft” cannot move to “approved”."
     dossier.refresh_from_db()
     assert dossier.status == "draft"
     assert StatusChange.objects.count() == 0

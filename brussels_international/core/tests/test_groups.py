@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from brussels_international.core.groups import GROUPS, groups_setup
 from brussels_international.directory.models import (
+    Directorate,
     EUProgramme,
     InternationalOrganisation,
     Network,
@@ -21,6 +22,7 @@ from brussels_international.directory.models import (
 pytestmark = pytest.mark.django_db
 
 MODELS = {
+    "directorate": Directorate,
     "person": Person,
     "unit": Unit,
     "partner": Partner,
@@ -35,7 +37,7 @@ MODELS = {
 MAY_EDIT = {
     "Administrator": set(MODELS),
     "Director": set(MODELS),
-    "Communication": {"person", "unit"},
+    "Communication": {"person", "unit", "directorate"},
     "Bilateral Relations": {"partner"},
     "Multilateral and Europe": {"network", "internationalorganisation", "euprogramme", "topic"},
     "EU Delegation": {"topic"},
@@ -49,6 +51,7 @@ MAY_DELETE = {"Administrator": set(MODELS)}
 def records() -> dict[str, object]:
     names = {"name_fr": "x", "name_nl": "x", "name_en": "x"}
     return {
+        "directorate": Directorate.objects.create(slug="bi", **names),
         "person": Person.objects.create(slug="jane-doe", given_name="Jane", family_name="Doe"),
         "unit": Unit.objects.create(slug="permits", name_fr="Permis", name_nl="Vergunningen", name_en="Permits"),
         "partner": Partner.objects.create(

@@ -67,3 +67,11 @@ def test_requests_with_a_session_bypass_the_cache(client):
 def test_errors_are_not_cached(client):
     assert client.get("/api/v1/units/nothing").status_code == 404
     assert "X-Cache" not in client.get("/api/v1/units/nothing")
+
+
+def test_host_is_part_of_the_key(client, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    make_unit()
+    assert client.get("/api/v1/units?lang=en", HTTP_HOST="a.example")["X-Cache"] == "miss"
+    assert client.get("/api/v1/units?lang=en", HTTP_HOST="b.example")["X-Cache"] == "miss"
+    assert client.get("/api/v1/units?lang=en", HTTP_HOST="a.example")["X-Cache"] == "hit"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from brussels_international.directory import selectors
-from brussels_international.directory.selectors import MatchReason, who_handles
+from brussels_international.directory.selectors import MatchReason, nobody_handles, who_handles
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,13 @@ def test_transposition_finds_anne_laurence_lekeu(seed_organisation):
     assert kinds == ["role", "topic"]
 
 
-def test_eurocities_without_handler_gives_no_hit(seed_organisation):
+def test_eurocities_without_handler_gives_no_hit_but_is_known(seed_organisation):
     assert who_handles("eurocities") == []
+    assert nobody_handles("eurocities", language="en") == [
+        MatchReason(kind="network", label="Eurocities", matched="Eurocities", fuzzy=False)
+    ]
+    assert nobody_handles("kiev") == []  # handled by someone
+    assert nobody_handles("") == []
 
 
 def test_eurocities_with_a_handler_and_a_typo(seed_organisation, role_factory):
@@ -177,3 +182,45 @@ def test_normalise():
     assert selectors.normalise("Xi’an") == "xian"
     assert selectors.normalise("Île-de-France") == "ile de france"
     assert selectors.normalise("KYIV") == "kyiv"
+
+
+# --- on the real organisation data (``load_organisation``) ------------------------------------
+
+
+@pytest.fixture
+def organisation(db):
+    from django.core.management import call_command, get_commands
+
+    if "load_organisation" not in get_commands():
+        pytest.skip("load_organisation is not available")
+    call_command("load_organisation", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.mark.parametrize("query", ["kiev", "Kiev", "KYIV", "Kyjv", "Київ", "Xian", "Xi'an", "Xi’an", "Pékin", "peking"])
+def test_real_data_places_find_daniel_verheyden(organisation, query):
+    assert names(who_handles(query)) == ["Daniël Verheyden"]
+
+
+def test_real_data_kiev_reason(organisation):
+    [hit] = who_handles("kiev", language="en")
+    assert hit.reasons == [MatchReason(kind="partner", label="Kyiv", matched="Kiev", fuzzy=False)]
+
+
+def test_real_data_typos_in_names(organisation):
+    assert names(who_handles("Verheiden")) == ["Daniël Verheyden"]
+    assert names(who_handles("muriel bayens")) == ["Muriel Baeijens"]
+
+
+def test_real_data_transposition(organisation):
+    assert names(who_handles("transposition")) == ["Anne-Laurence Lekeu"]
+
+
+def test_real_data_eurocities_matches_the_seed(organisation):
+    """The seed lists Eurocities among the Region's networks but names no one for it."""
+    from brussels_international.directory.models import Network
+
+    eurocities = Network.objects.get(slug="eurocities")
+    handlers = sorted({role.person.full_name for role in eurocities.roles.all()})
+    assert names(who_handles("eurocities")) == handlers
+    if not handlers:
+        assert [r.label for r in nobody_handles("eurocitys", language="en")] == ["Eurocities"]

@@ -95,3 +95,22 @@ def country_name(code: str) -> str:
         return str(BabelLocale.parse(current_language()).territories.get((code or "").upper(), code))
     except (ValueError, TypeError):
         return code
+
+
+@register.filter
+def reason_kind_label(kind: str) -> str:
+    """Translated name of a kind of search match (``network`` → ``réseau``)."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "name": _("name"),
+        "unit": _("unit"),
+        "role": _("role"),
+        "partner": _("partner"),
+        "network": _("network"),
+        "organisation": _("international organisation"),
+        "programme": _("EU programme"),
+        "topic": _("topic"),
+        "eu_policy_area": _("EU policy area"),
+    }
+    return labels.get(kind, kind)

@@ -58,3 +58,17 @@ def test_query_given_twice_uses_the_last(client, site):
 )
 def test_odd_paths_give_404(client, site, path):
     assert client.get(path).status_code == 404
+
+
+def test_names_with_markup_are_escaped_in_html_jsonld_and_vcard(client, site, person_factory, role_factory):
+    person = person_factory(
+        given_name="Eve</script><script>alert(1)</script>", family_name="O'Brien; Test, Jr", slug="eve"
+    )
+    role_factory(person=person, unit=site["units"]["bilateral"], title_en="Officer & <b>bold</b>")
+    html = client.get("/en/directory/eve/").content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html  # in the visible name
+    assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)" in html  # in the JSON-LD
+    vcard = client.get("/en/directory/eve/vcard/").content.decode()
+    assert "N:O'Brien\\; Test\\, Jr;Eve</script><script>alert(1)</script>;;;\r\n" in vcard
+    assert client.get("/en/directory/", {"q": "eve"}).status_code == 200

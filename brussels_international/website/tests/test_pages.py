@@ -270,3 +270,79 @@ def test_setup_site_recreates_a_missing_translation(site):
     page = Page.objects.get(url_path="/startpagina/netwerken/")
     assert page.live and page.locale == Locale.objects.get(language_code="nl")
     assert page.title == "Netwerken en organisaties"
+
+
+def test_search_names_things_nobody_handles(client, site):
+    html = client.get("/en/directory/?q=eurocities").content.decode()
+    assert "0 people found for “eurocities”" in html
+    assert "Known to the directory, but no one is named for it:" in html
+    assert "<li>Eurocities (network)</li>" in html
+    assert 'href="/en/networks/"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("fr", "Erreur du serveur"), ("nl", "Serverfout"), ("en", "Server error")]
+)
+def test_500_page_is_translated_and_needs_no_database(rf, language, text, django_assert_num_queries):
+    from django.utils import translation
+
+    from brussels_international.website.views import server_error
+
+    with translation.override(language), django_assert_num_queries(0):
+        response = server_error(rf.get(f"/{language}/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert f"<h1>{text}</h1>" in html
+
+
+def test_directory_change_refreshes_cached_pages(client, site, settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    assert "Vienna" not in client.get("/en/directory/daniel-verheyden/").content.decode()
+    assert client.get("/en/directory/daniel-verheyden/")["X-Cache"] == "hit"
+    from brussels_international.directory.tests.factories import PartnerFactory
+
+    vienna = PartnerFactory(name_en="Vienna", name_fr="Vienne", name_nl="Wenen", country="AT")
+    role = site["people"]["verheyden"].roles.get()
+    role.partners.add(vienna)
+    role.partners.commit()
+    response = client.get("/en/directory/daniel-verheyden/")
+    assert response["X-Cache"] == "miss"
+    assert "Vienna" in response.content.decode()
+
+
+def test_setup_site_on_an_empty_page_tree(db):
+    """After a flush (transactional tests) even Wagtail's root page is gone: it is recreated."""
+    from wagtail.models import Page, Site
+
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    call_command("setup_site", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Page.objects.filter(depth=1).count() == 1
+    assert Page.objects.live().filter(depth=3).count() == 18
+    assert Site.objects.get(is_default_site=True).root_page.url_path == "/accueil/"
+
+
+def test_no_hreflang_for_a_missing_translation(client, site):
+    from wagtail.models import Page
+
+    Page.objects.get(url_path="/startpagina/netwerken/").delete()
+    links = parse(client.get("/en/networks/"))
+    assert set(links.alternates) == {"fr", "en", "x-default"}
+    assert links.switcher["nl"] == "/nl/"  # the switcher still offers Dutch: its home page
+    links = parse(client.get("/en/no-such-page/"))
+    assert links.alternates == {}
+
+
+def test_every_page_type_opens_in_the_workspace(admin_client, site):
+    from wagtail.models import Page
+
+    from brussels_international.website.models import BasePage
+
+    assert BasePage.is_creatable is False
+    for page in Page.objects.filter(depth__gte=2, locale__language_code="fr"):
+        response = admin_client.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code == 200, page.url_path
+    home = Page.objects.get(url_path="/accueil/")
+    assert admin_client.get(f"/admin/pages/{home.pk}/").status_code == 200
+    assert admin_client.get(f"/admin/pages/add/website/standardpage/{home.pk}/").status_code == 200

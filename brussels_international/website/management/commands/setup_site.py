@@ -30,7 +30,9 @@ class Command(BaseCommand):
         created: list[str] = []
         with transaction.atomic():
             locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code, _ in settings.LANGUAGES}
-            root = Page.get_first_root_node()
+            root = Page.get_first_root_node() or Page.add_root(
+                instance=Page(title="Root", slug="root", locale=locales[SOURCE_LANGUAGE])
+            )
             home = self._source_home(root, locales[SOURCE_LANGUAGE], created)
             self._point_site(home)
             self._remove_welcome_page(root)

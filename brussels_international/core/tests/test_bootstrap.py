@@ -1,0 +1,39 @@
+"""``manage.py bootstrap`` (what ``make run`` runs after ``migrate``): first run loads, later runs keep."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from brussels_international.directory.models import Person, PhoneNumber, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bootstrap_loads_once_then_keeps_edits(settings):
+    settings.DEMO_MODE = True
+    settings.DEBUG = True
+    first = StringIO()
+    call_command("bootstrap", stdout=first)
+    assert Unit.objects.count() == 6
+    assert Person.objects.count() == 30
+    assert "demo-permits" in first.getvalue()
+    assert Group.objects.count() == 8
+
+    claes = Person.objects.get(slug="anne-claes")
+    PhoneNumber.objects.filter(person=claes).update(number="+3228003799")  # an edit made in the workspace
+
+    second = StringIO()
+    call_command("bootstrap", stdout=second)
+    assert "Organisation data already in the database: kept." in second.getvalue()
+    assert [p.number for p in claes.phones.all()] == ["+3228003799"]
+    assert User.objects.filter(username__startswith="demo-").count() == 8
+
+
+def test_bootstrap_without_demo_mode_creates_no_account(settings):
+    settings.DEMO_MODE = False
+    call_command("bootstrap", stdout=StringIO())
+    assert User.objects.count() == 0
