@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
@@ -18,3 +20,21 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
             return response
         return super().process_response(request, response)
+
+
+class WorkspaceCSPMiddleware:
+    """Loosen the Content-Security-Policy for the workspace only.
+
+    Wagtail's admin writes a few inline scripts (inline panels, date pickers), so
+    ``/admin/`` pages allow ``'unsafe-inline'`` scripts; the public site keeps
+    ``script-src 'self'``. Listed right after django-csp's middleware, whose policy it updates.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            response._csp_update = {"script-src": ["'unsafe-inline'"]}  # type: ignore[attr-defined]
+        return response

@@ -16,10 +16,32 @@ from django.dispatch import receiver
 
 from brussels_international.core.cache import public_cache_invalidate
 
-from .models import EUProgramme, InternationalOrganisation, Network, Partner, Person, PhoneNumber, Role, Topic, Unit
+from .models import (
+    Directorate,
+    EUProgramme,
+    InternationalOrganisation,
+    Network,
+    Partner,
+    Person,
+    PhoneNumber,
+    Role,
+    Topic,
+    Unit,
+)
 from .selectors import invalidate_directory_cache
 
-_MODELS = (Unit, Person, PhoneNumber, Role, Partner, Network, InternationalOrganisation, EUProgramme, Topic)
+_MODELS = (
+    Directorate,
+    Unit,
+    Person,
+    PhoneNumber,
+    Role,
+    Partner,
+    Network,
+    InternationalOrganisation,
+    EUProgramme,
+    Topic,
+)
 _PORTFOLIO_THROUGH = (
     Role.partners.through,
     Role.networks.through,

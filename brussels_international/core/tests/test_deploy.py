@@ -95,3 +95,11 @@ def test_security_headers_on_public_responses(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.django_db
+def test_only_the_workspace_allows_inline_scripts(client):
+    workspace = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in workspace  # Wagtail's inline panels and date pickers
+    public = client.get("/healthz")["Content-Security-Policy"]
+    assert "unsafe-inline" not in public.split("script-src", 1)[1].split(";", 1)[0]
