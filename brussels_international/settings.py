@@ -215,6 +215,7 @@ WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatars (privacy, and the CSP allows none)
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 LOGIN_URL = "wagtailadmin_login"

@@ -26,7 +26,8 @@ class AuditedEditView(EditView):
         stored = type(self.object)._default_manager.get(pk=self.object.pk)
         before = snapshot_for_audit(stored)
         instance: models.Model = super().save_instance()
-        changes = audit_change(actor=self.request.user, obj=instance, before=before, verb=AuditVerb.UPDATED)
+        saved = type(instance)._default_manager.get(pk=instance.pk)  # children and links as stored
+        changes = audit_change(actor=self.request.user, obj=saved, before=before, verb=AuditVerb.UPDATED)
         if changes:
             log(instance, "bi.changed", user=self.request.user, data={"changes": changes})
         return instance
@@ -64,6 +65,10 @@ class AuditedSnippetViewSet(SnippetViewSet):
     add_view_class = AuditedCreateView
     delete_view_class = AuditedDeleteView
     base_form_class: type[WagtailAdminModelForm] | None = None
+    # Listing search with the ORM (``icontains`` on ``search_fields``): the same on SQLite and
+    # PostgreSQL, and always up to date (the database search backend failed on field-restricted
+    # searches on SQLite).
+    search_backend_name = None
 
     def get_edit_handler(self) -> Any:
         if self.base_form_class is not None and getattr(self, "panels", None):

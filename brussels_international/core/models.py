@@ -28,19 +28,23 @@ class AuditEntry(models.Model):
     transaction of the change it describes. Pattern: uktrade/lite-api ``audit_trail``.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(max_length=150, blank=True, help_text=_("Who acted, kept if the user is deleted."))
-    verb = models.CharField(max_length=32, choices=AuditVerb.choices)
-    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=255)
+    actor_label = models.CharField(
+        _("who"), max_length=150, blank=True, help_text=_("Who acted, kept if the user is deleted.")
+    )
+    verb = models.CharField(_("what"), max_length=32, choices=AuditVerb.choices)
+    object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=255)
     object = GenericForeignKey("object_type", "object_id")
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     target_id = models.CharField(max_length=64, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -58,12 +62,14 @@ class StatusChange(models.Model):
     Pattern: healthchecks ``Flip``: every change of status is a row.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField(max_length=64)
+    object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
     object = GenericForeignKey("object_type", "object_id")
     from_status = models.CharField(max_length=64)
     to_status = models.CharField(max_length=64)

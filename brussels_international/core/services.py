@@ -109,11 +109,15 @@ _SKIPPED_SNAPSHOT_KEYS = {"pk", "id", "latest_revision", "latest_revision_create
 def snapshot_for_audit(obj: models.Model) -> dict[str, Any]:
     """Return a comparable snapshot of *obj*, its child rows and many-to-many links.
 
-    Uses modelcluster's ``serializable_data()`` when the model has it (Wagtail snippets,
+    Uses the model's own ``audit_snapshot()`` when it has one (readable child rows),
+    else modelcluster's ``serializable_data()`` when the model has it (Wagtail snippets,
     clusterable models with inline children), else the concrete fields. Child rows are
     reduced to their values (without primary keys), so that re-saving the same data
     yields the same snapshot.
     """
+    custom = getattr(obj, "audit_snapshot", None)
+    if callable(custom):
+        return dict(custom())
     serialise = getattr(obj, "serializable_data", None)
     data: dict[str, Any] = serialise() if callable(serialise) else model_snapshot(obj)
     return _strip_keys(data)

@@ -1,9 +1,11 @@
-"""Workspace hooks of the core: the history entry that says what changed."""
+"""Workspace hooks of the core: the history entry that says what changed, and the audit trail screen."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -13,10 +15,37 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import AuditEntry
 
+MAX_VALUE_LENGTH = 200
+
 
 def _short(value: Any) -> str:
     text = "—" if value in (None, "", [], {}) else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    return text if len(text) <= MAX_VALUE_LENGTH else text[: MAX_VALUE_LENGTH - 1] + "…"
+
+
+def field_label(model: Any, name: str) -> str:
+    """The translated label of field *name* of *model* (verbose name, or the related model's plural)."""
+    if model is not None:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return name
+        label = getattr(field, "verbose_name", None)
+        if label is None and getattr(field, "related_model", None) is not None:
+            label = field.related_model._meta.verbose_name_plural
+        if label:
+            return capfirst(str(label))
+    return name
+
+
+def describe_change(label: str, old: Any, new: Any) -> str:
+    """One readable line: ``Label: old → new``; for lists, the items added (+) and removed (−)."""
+    if isinstance(old, list) and isinstance(new, list):
+        added = [f"+ {_short(item)}" for item in new if item not in old]
+        removed = [f"− {_short(item)}" for item in old if item not in new]
+        listed = "; ".join(removed + added) or _("order changed")
+        return f"{label}: {listed}"
+    return f"{label}: {_short(old)} → {_short(new)}"
 
 
 @hooks.register("register_log_actions")
@@ -31,8 +60,11 @@ def register_core_log_actions(actions: Any) -> None:
             changes = (log_entry.data or {}).get("changes", {})
             if not changes:
                 return _("Edited")
-            parts = [f"{field}: {_short(old)} → {_short(new)}" for field, (old, new) in sorted(changes.items())]
-            return _("Changed %(changes)s") % {"changes": "; ".join(parts)}
+            model = log_entry.content_type.model_class() if log_entry.content_type_id else None
+            parts = [
+                describe_change(field_label(model, name), old, new) for name, (old, new) in sorted(changes.items())
+            ]
+            return _("Changed %(changes)s") % {"changes": " · ".join(parts)}
 
 
 class AuditEntryViewSet(SnippetViewSet):
@@ -46,6 +78,7 @@ class AuditEntryViewSet(SnippetViewSet):
     list_display = ["created_at", "actor_label", "verb", "object_repr"]
     list_filter = ["verb", "object_type"]
     search_fields = ["object_repr", "actor_label"]
+    search_backend_name = None
     inspect_view_enabled = True
     inspect_view_fields = ["created_at", "actor_label", "verb", "object_type", "object_id", "object_repr", "payload"]
     ordering = ["-created_at"]

@@ -84,7 +84,6 @@ class RoleOut(Schema):
 class PersonOut(Schema):
     slug: str
     name: str
-    other_spellings: list[str]
     phones: list[PhoneOut]
     roles: list[RoleOut]
 
@@ -189,7 +188,6 @@ def _person_out(person: Person) -> dict[str, Any]:
     return {
         "slug": person.slug,
         "name": person.full_name,
-        "other_spellings": list(person.aliases or []),
         "phones": [
             {"e164": p.number, "display": display_phone(p.number), "tel": p.tel_uri} for p in person.phones.all()
         ],

@@ -43,7 +43,7 @@ def validate_aliases(value: Any) -> None:
 class TranslatedName(TranslatedFieldsMixin, models.Model):
     """Abstract base: a slug, a name in fr/nl/en and other names (local spelling, old names, acronyms)."""
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("identifier (slug)"), max_length=80, unique=True)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_nl = models.CharField(_("name (Dutch)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -62,6 +62,8 @@ class TranslatedName(TranslatedFieldsMixin, models.Model):
     def name(self) -> str:
         """The name in the active language."""
         return self.tr("name")
+
+    name.fget.short_description = _("name")  # type: ignore[attr-defined]
 
     def all_names(self) -> list[str]:
         """Every name it is known under: the three languages first, then the other names."""
@@ -86,7 +88,7 @@ class Directorate(TranslatedFieldsMixin, models.Model):
     Descriptions hold paragraphs separated by one blank line, no markup.
     """
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("identifier (slug)"), max_length=80, unique=True)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_nl = models.CharField(_("name (Dutch)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -118,6 +120,8 @@ class Directorate(TranslatedFieldsMixin, models.Model):
     def name(self) -> str:
         return self.tr("name")
 
+    name.fget.short_description = _("name")  # type: ignore[attr-defined]
+
     @property
     def tagline(self) -> str:
         return self.tr("tagline")
@@ -145,12 +149,12 @@ class Unit(RevisionMixin, index.Indexed, TranslatedFieldsMixin, models.Model):
         DIRECTION = "direction", _("Direction")
         UNIT = "unit", _("Unit")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.UNIT)
+    slug = models.SlugField(_("identifier (slug)"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.UNIT)
     number = models.PositiveSmallIntegerField(
         _("number"), null=True, blank=True, help_text=_("Number of the unit in the directorate's own list (1-5).")
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_nl = models.CharField(_("name (Dutch)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -178,6 +182,8 @@ class Unit(RevisionMixin, index.Indexed, TranslatedFieldsMixin, models.Model):
     def name(self) -> str:
         return self.tr("name")
 
+    name.fget.short_description = _("name")  # type: ignore[attr-defined]
+
     @property
     def mission(self) -> str:
         return self.tr("mission")
@@ -193,7 +199,7 @@ class Unit(RevisionMixin, index.Indexed, TranslatedFieldsMixin, models.Model):
 class Person(RevisionMixin, index.Indexed, ClusterableModel):
     """One human being on the staff, whatever the number of spellings of their name in the sources."""
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("identifier (slug)"), max_length=80, unique=True)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     aliases = models.JSONField(
@@ -230,9 +236,39 @@ class Person(RevisionMixin, index.Indexed, ClusterableModel):
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
 
+    full_name.fget.short_description = _("name")  # type: ignore[attr-defined]
+
     @property
     def revisions(self):  # type: ignore[no-untyped-def]
         return self._revisions
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        """The person as the audit trail and the history show it (read from the database):
+        own fields, phones as E.164 numbers, each role as one readable line."""
+        roles = []
+        for role in Role.objects.filter(person=self).select_related("unit").order_by("sort_order", "pk"):
+            parts = [f"{role.unit.slug}: {role.title_en or role.title_fr or role.title_nl or '—'}"]
+            if role.is_head:
+                parts.append("head")
+            if role.start_date or role.end_date:
+                parts.append(f"{role.start_date or '…'} – {role.end_date or '…'}")
+            for field in ("partners", "networks", "organisations", "programmes", "topics"):
+                slugs = sorted(getattr(role, field).values_list("slug", flat=True))
+                if slugs:
+                    parts.append(f"{field}: {', '.join(slugs)}")
+            roles.append(" | ".join(parts))
+        return {
+            "slug": self.slug,
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "aliases": list(self.aliases or []),
+            "employee_number": self.employee_number,
+            "is_public": self.is_public,
+            "phones": list(
+                PhoneNumber.objects.filter(person=self).order_by("sort_order", "pk").values_list("number", flat=True)
+            ),
+            "roles": roles,
+        }
 
     def __str__(self) -> str:
         return self.full_name
@@ -403,7 +439,7 @@ class Role(TranslatedFieldsMixin, Orderable):
     """
 
     person = ParentalKey(Person, on_delete=models.CASCADE, related_name="roles")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="roles")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="roles", verbose_name=_("unit"))
     title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
     title_nl = models.CharField(_("title (Dutch)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)

@@ -19,7 +19,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from threading import Lock
 from typing import Any
@@ -43,6 +43,7 @@ from .models import (
     Topic,
     Unit,
 )
+from .phones import display_phone
 
 #: Longest search text considered (characters); longer input is cut, never refused.
 MAX_QUERY_LENGTH = 200
@@ -50,6 +51,7 @@ MAX_QUERY_LENGTH = 200
 #: Kinds of match reasons, in the order results explain them.
 REASON_KINDS: tuple[str, ...] = (
     "name",
+    "phone",
     "unit",
     "role",
     "partner",
@@ -58,6 +60,7 @@ REASON_KINDS: tuple[str, ...] = (
     "programme",
     "topic",
     "eu_policy_area",
+    "mission",
 )
 
 # Scores: exact whole term > whole words > word prefixes > typos.
@@ -114,6 +117,8 @@ class MatchReason:
     @property
     def shows_matched(self) -> bool:
         """Whether the matched text differs from the label enough to be shown (``Kyiv (matched “Kiev”)``)."""
+        if self.kind in {"phone", "mission"}:
+            return False  # the number is shown in one format; a mission reason quotes the words itself
         return normalise(self.matched) != normalise(self.label)
 
 
@@ -145,6 +150,8 @@ class _Term:
 class _Index:
     terms: list[_Term] = field(default_factory=list)
     unhandled: list[_Term] = field(default_factory=list)  # things in nobody's portfolio
+    missions: list[_Term] = field(default_factory=list)  # units' mission texts, searched last
+    phones: list[_Term] = field(default_factory=list)  # phone numbers: whole-number matches only
     roles: dict[int, Role] = field(default_factory=dict)
     persons: dict[int, Person] = field(default_factory=dict)
 
@@ -264,6 +271,15 @@ def _build_index() -> _Index:
         label = tuple((code, full) for code in LANGUAGE_CODES)
         texts = [full, f"{person.family_name} {person.given_name}", *(person.aliases or [])]
         index.terms += _make_terms(texts, kind="name", key=("person", person_id), labels=label, role_ids=role_ids)
+        for phone in person.phones.all():
+            shown = display_phone(phone.number)
+            index.phones += _make_terms(
+                [shown, phone.number],
+                kind="phone",
+                key=("phone", phone.pk),
+                labels=tuple((code, shown) for code in LANGUAGE_CODES),
+                role_ids=role_ids,
+            )
 
     for role in roles:
         texts = [role.title_fr, role.title_nl, role.title_en]
@@ -276,6 +292,14 @@ def _build_index() -> _Index:
         texts = [unit.name_fr, unit.name_nl, unit.name_en]
         index.terms += _make_terms(
             texts, kind="unit", key=("unit", unit_id), labels=_labels(unit, "name"), role_ids=role_ids
+        )
+        index.missions += _make_terms(
+            # Elisions are separate words here ("d'armes" → "d armes"), unlike in names ("Xi'an").
+            [_APOSTROPHES.sub(" ", text) for text in (unit.mission_fr, unit.mission_nl, unit.mission_en)],
+            kind="mission",
+            key=("mission", unit_id),
+            labels=_labels(unit, "name"),
+            role_ids=role_ids,
         )
 
     for (kind, pk), role_ids in by_thing.items():
@@ -363,10 +387,24 @@ def _match(term: _Term, query_norm: str, query_words: Sequence[str], query_compa
     return SCORE_FUZZY - total - len(term.words) * 0.1, True
 
 
+def _find_in_missions(terms: Iterable[_Term], words: Sequence[str]) -> list[tuple[_Term, float, bool]]:
+    """Mission texts containing every query word of 3 letters or more (whole word, or a prefix of
+    5 letters or more); the reason's *matched* text is the query's words. No typo tolerance: a
+    mission is long prose, where near-words abound."""
+    significant = [w for w in words if len(w) >= 3]
+    if not significant:
+        return []
+    found = []
+    for term in terms:
+        if all(w in term.words or (len(w) >= 5 and any(tw.startswith(w) for tw in term.words)) for w in significant):
+            found.append((replace(term, original=" ".join(significant)), SCORE_FUZZY - 10, False))
+    return found
+
+
 def _prepare(query: str) -> tuple[str, list[str], str] | None:
     query_norm = normalise(clean_query(query))
-    if not query_norm:
-        return None
+    if len(query_norm.replace(" ", "")) < 2:
+        return None  # one letter finds everything and means nothing
     all_words = query_norm.split()
     words = [w for w in all_words if w not in STOPWORDS] or all_words
     return query_norm, words, "".join(all_words)
@@ -410,6 +448,14 @@ def who_handles(query: str, *, language: str | None = None, limit: int = 50) -> 
     query_norm, words, compact = prepared
     index = _get_index()
     matches = _find(index.terms, query_norm, words, compact)
+    digits = "".join(ch for ch in compact if ch.isdigit())
+    if len(digits) >= 8 and len(digits) >= len(compact) - 2:  # a phone number, as a whole
+        matches = [(t, SCORE_EXACT, False) for t in index.phones if t.compact.lstrip("0") == digits.lstrip("0")]
+    elif not matches or all(is_fuzzy for _, _, is_fuzzy in matches):
+        # Last resort before typos: the words of the units' missions ("armes" → the Permits unit).
+        missions = _find_in_missions(index.missions, words)
+        if missions:
+            matches = missions
     # Keep the best matching text per (thing, person).
     best: dict[tuple[int, tuple[str, int]], tuple[_Term, float, bool, list[int]]] = {}
     for term, score, is_fuzzy in matches:

@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from .models import (
     Unit,
 )
 from .phones import PhoneNumberError, normalise_phone
+from .selectors import normalise
 
 DEFAULT_DATA_FILE = Path(__file__).resolve().parent / "data" / "organisation.yaml"
 LANGS: tuple[str, ...] = ("fr", "nl", "en")
@@ -974,9 +974,7 @@ def staff_table_read(file: IO[bytes] | Path | str, *, filename: str | None = Non
 def name_key(text: str) -> tuple[str, ...]:
     """Return the words of a name without accents, case or punctuation, sorted, so that
     ``"Verheyden Daniel"`` and ``"Daniël Verheyden"`` give the same key."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return tuple(sorted(re.findall(r"[^\W_]+", plain)))
+    return tuple(sorted(normalise(text).split()))
 
 
 def _person_keys(person: Person) -> set[tuple[str, ...]]:

@@ -3,7 +3,12 @@ networks, organisations, programmes and topics, each with its history of changes
 
 from __future__ import annotations
 
+from typing import Any
+
+import django_filters
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
@@ -20,6 +25,24 @@ class AliasesForm(WagtailAdminModelForm):
 
     aliases = LinesField()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_field = self._meta.model._meta.get_field("aliases")
+        self.fields["aliases"].label = capfirst(model_field.verbose_name)
+        self.fields["aliases"].help_text = _("%(help)s One per line.") % {"help": model_field.help_text}
+
+
+class PersonFilterSet(WagtailFilterSet):
+    """Filters of the people listing: published or not, and unit."""
+
+    unit = django_filters.ModelChoiceFilter(
+        field_name="roles__unit", queryset=Unit.objects.all(), label=_("unit"), distinct=True
+    )
+
+    class Meta:
+        model = Person
+        fields = ["is_public"]
+
 
 def _names() -> list[FieldPanel | FieldRowPanel]:
     return [FieldPanel("slug"), FieldRowPanel([FieldPanel("name_fr"), FieldPanel("name_nl"), FieldPanel("name_en")])]
@@ -30,7 +53,7 @@ class PersonViewSet(AuditedSnippetViewSet):
     icon = "user"
     menu_label = _("People")
     list_display = ["full_name", "slug", "is_public"]
-    list_filter = ["is_public", "roles__unit"]
+    filterset_class = PersonFilterSet
     search_fields = ["given_name", "family_name"]
     ordering = ["family_name", "given_name"]
     base_form_class = AliasesForm

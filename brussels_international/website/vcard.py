@@ -12,10 +12,11 @@ ORGANISATION = "Brussels International"
 def person_vcard(person: Any, *, url: str) -> str:
     """Return the vCard of *person* (from ``selectors.person_detail``) in the active language.
 
-    Holds the name, the organisation and first unit, the first role's title, every work phone
-    (E.164) and the address of the person page. Lines end with CRLF as the RFC requires.
+    Holds the name, the organisation and the main unit (a unit the person heads, else the
+    first), every title (RFC 2426 allows one ``TITLE``: they are joined with " · "), every
+    work phone (E.164) and the address of the person page. Lines end with CRLF as the RFC requires.
     """
-    roles = list(getattr(person, "current_roles", []))
+    roles = sorted(getattr(person, "current_roles", []), key=lambda role: not role.is_head)
     card = vobject.vCard()
     card.add("n").value = vobject.vcard.Name(family=person.family_name, given=person.given_name)
     card.add("fn").value = person.full_name
@@ -23,9 +24,9 @@ def person_vcard(person: Any, *, url: str) -> str:
     if roles:
         org.append(roles[0].unit.name)
     card.add("org").value = org
-    titles = [role.title for role in roles if role.title]
+    titles = list(dict.fromkeys(role.title for role in roles if role.title))
     if titles:
-        card.add("title").value = titles[0]
+        card.add("title").value = " · ".join(titles)
     for phone in person.phones.all():
         tel = card.add("tel")
         tel.value = phone.number

@@ -121,3 +121,29 @@ def test_only_administrators_read_the_audit_trail():
     assert admin_client.get(url).status_code == 200
     assert client_for("Director").get(url).status_code == 302
     assert admin_client.get(reverse("wagtailsnippets_core_auditentry:add")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("model_name", "query"),
+    [
+        ("person", "Doe"),
+        ("partner", "x"),
+        ("network", "x"),
+        ("internationalorganisation", "x"),
+        ("euprogramme", "x"),
+        ("topic", "x"),
+    ],
+)
+def test_workspace_listing_search_finds_the_record(records, model_name, query):
+    groups_setup()
+    client = client_for("Administrator")
+    response = client.get(reverse(f"wagtailsnippets_directory_{model_name}:list"), {"q": query})
+    assert response.status_code == 200
+    assert reverse(f"wagtailsnippets_directory_{model_name}:edit", args=[records[model_name].pk]) in (
+        response.content.decode()
+    )
+    nothing = client.get(reverse(f"wagtailsnippets_directory_{model_name}:list"), {"q": "zzzz-nothing"})
+    assert nothing.status_code == 200
+    assert reverse(f"wagtailsnippets_directory_{model_name}:edit", args=[records[model_name].pk]) not in (
+        nothing.content.decode()
+    )

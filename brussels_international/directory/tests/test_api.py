@@ -43,7 +43,6 @@ def test_person_in_english(client, data):
     assert response.json() == {
         "slug": "daniel-verheyden",
         "name": "Daniël Verheyden",
-        "other_spellings": ["Daniel Verheyden"],
         "phones": [{"e164": "+3224306061", "display": "02 430 60 61", "tel": "tel:+32-2-430-60-61"}],
         "roles": [
             {
@@ -58,6 +57,12 @@ def test_person_in_english(client, data):
             }
         ],
     }
+
+
+def test_other_spellings_of_people_are_not_published(client, data):
+    # Spellings seen in sources (photo captions) help the search but are not published.
+    assert "Daniel Verheyden" not in client.get("/api/v1/people").content.decode()
+    assert client.get("/api/v1/who-handles?q=daniel%20verheyden").json()["count"] == 1
 
 
 def test_language_from_accept_language_header_and_query(client, data):

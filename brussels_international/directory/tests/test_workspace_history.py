@@ -59,6 +59,18 @@ def test_editing_a_person_records_who_when_and_what(client, communication_user):
     data["family_name"] = "Willems"
     data["aliases"] = "Jef Wilems"
     data["phones-0-number"] = "02/800 37 34"
+    data.update(
+        {
+            "roles-TOTAL_FORMS": "1",
+            "roles-0-unit": str(unit.pk),
+            "roles-0-title_en": "Case manager",
+            "roles-0-title_fr": "Gestionnaire de dossiers",
+            "roles-0-title_nl": "Dossierbeheerder",
+            "roles-0-id": "",
+            "roles-0-ORDER": "1",
+            "roles-0-DELETE": "",
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
 
@@ -73,15 +85,18 @@ def test_editing_a_person_records_who_when_and_what(client, communication_user):
     changes = entry.payload["changes"]
     assert changes["family_name"] == ["Wilems", "Willems"]
     assert changes["aliases"] == [[], ["Jef Wilems"]]
-    assert changes["phones"][0][0]["number"] == "+3228003733"
-    assert changes["phones"][1][0]["number"] == "+3228003734"
-    assert unit.pk  # the unit exists for the role select
+    assert changes["phones"] == [["+3228003733"], ["+3228003734"]]
+    assert changes["roles"] == [[], ["permits: Case manager"]]
+    assert [r.unit for r in person.roles.all()] == [unit]
 
     log = ModelLogEntry.objects.filter(object_id=str(person.pk), action="bi.changed").get()
     assert log.user == communication_user
     history = client.get(reverse("wagtailsnippets_directory_person:history", args=[person.pk]))
     assert history.status_code == 200
-    assert "family_name: Wilems → Willems" in history.content.decode()
+    html = history.content.decode()
+    assert "Nom de famille: Wilems → Willems" in html  # the workspace default language is French
+    assert "Numéros de téléphone: − +3228003733; + +3228003734" in html
+    assert "Fonctions: + permits: Case manager" in html
 
 
 def test_saving_without_change_writes_no_audit_entry(client, communication_user):

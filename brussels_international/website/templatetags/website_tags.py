@@ -112,5 +112,7 @@ def reason_kind_label(kind: str) -> str:
         "programme": _("EU programme"),
         "topic": _("topic"),
         "eu_policy_area": _("EU policy area"),
+        "phone": _("phone"),
+        "mission": _("missions"),
     }
     return labels.get(kind, kind)

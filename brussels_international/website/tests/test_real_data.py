@@ -59,3 +59,12 @@ def test_search_kiev_on_the_page(client, real_site):
     assert "1 person found for “kiev”" in html
     assert 'href="/en/directory/daniel-verheyden/">Daniël Verheyden</a>' in html
     assert "handles Kyiv (matched “Kiev”)" in html
+
+
+def test_vcard_of_a_person_with_several_roles_names_the_unit_they_head(client, real_site):
+    card = client.get("/en/directory/geoffroy-clerckx/vcard/").content.decode().replace("\r\n ", "")  # unfold
+    # RFC 2426 escapes commas inside a component.
+    assert (
+        "ORG:Brussels International;Bilateral Relations\\, Public Relations\\, Protocol and Communication unit" in card
+    )
+    assert "TITLE:Head of the unit · First attaché\r\n" in card
