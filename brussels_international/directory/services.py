@@ -1240,6 +1240,7 @@ def _staff_row_apply(*, actor: Actor, row: _StaffRow, report: StaffImportReport)
         if old != new:
             changes["phones"] = [old, new]
     role = person.roles.filter(unit=row.unit).order_by("sort_order", "pk").first()
+    new_role_key = None
     role_fields = [
         f for f in ("title_fr", "title_nl", "title_en", "is_head", "start_date", "end_date") if f in row.values
     ]
@@ -1249,7 +1250,8 @@ def _staff_row_apply(*, actor: Actor, row: _StaffRow, report: StaffImportReport)
         for f in role_fields:
             setattr(role, f, row.values[f])
         role.save()
-        changes[f"role in {row.unit.slug}"] = [None, model_snapshot(role, role_fields)]
+        new_role_key = f"role in {row.unit.slug}"
+        changes[new_role_key] = [None, model_snapshot(role, role_fields)]
     else:
         before = model_snapshot(role, role_fields)
         for f in role_fields:
@@ -1268,6 +1270,12 @@ def _staff_row_apply(*, actor: Actor, row: _StaffRow, report: StaffImportReport)
     elif changes:
         report.updated.append(person.slug)
         for key, (old_value, new_value) in changes.items():
+            if key == new_role_key:
+                report.changes.append(
+                    _("Row %(row)s: %(person)s: new role in %(unit)s")
+                    % {"row": row.row, "person": person.slug, "unit": row.unit.slug}
+                )
+                continue
             report.changes.append(
                 _("Row %(row)s: %(person)s: %(field)s %(old)s → %(new)s")
                 % {"row": row.row, "person": person.slug, "field": key, "old": _fmt(old_value), "new": _fmt(new_value)}

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.urls import path, reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
@@ -17,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 from brussels_international.core.admin_views import AuditedSnippetViewSet
 from brussels_international.core.forms import LinesField
 
+from .admin_views import StaffImportView
 from .models import Directorate, EUProgramme, InternationalOrganisation, Network, Partner, Person, Topic, Unit
 
 
@@ -201,3 +205,31 @@ class DirectoryGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_staff_import_url() -> list[Any]:
+    """The staff-list import screen, under ``/admin/directory/import-staff/``."""
+    return [path("directory/import-staff/", StaffImportView.as_view(), name="directory_staff_import")]
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users holding ``permission``."""
+
+    def __init__(self, *args: Any, permission: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request: Any) -> bool:
+        return bool(request.user.has_perm(self.permission))
+
+
+@hooks.register("register_admin_menu_item")
+def register_staff_import_menu_item() -> MenuItem:
+    return PermissionMenuItem(
+        _("Import a staff list"),
+        reverse_lazy("directory_staff_import"),
+        icon_name="upload",
+        order=201,
+        permission="directory.add_person",
+    )
