@@ -44,7 +44,7 @@ PAGES: Final[dict[str, tuple[str, dict[str, tuple[str, str, str, str]]]]] = {
                 "<p>Capitale de l’Union européenne, la Région de Bruxelles-Capitale accueille de nombreuses "
                 "institutions et organisations internationales. Son ouverture au monde se traduit par la politique "
                 "étrangère dynamique qu’elle mène depuis 1989.</p><p>Sous la responsabilité de sa directrice, "
-                "Brussels International est organisé en cinq services : Relations bilatérales, relations publiques, "
+                "Brussels International est organisé en cinq unités : Relations bilatérales, relations publiques, "
                 "protocole et communication ; Relations multilatérales et Europe ; Délégation de la Région de "
                 "Bruxelles-Capitale auprès de l’Union européenne ; Finances et voyages ; Licences.</p>",
             ),
@@ -56,7 +56,7 @@ PAGES: Final[dict[str, tuple[str, dict[str, tuple[str, str, str, str]]]]] = {
                 "<p>Als hoofdstad van de Europese Unie is het Brussels Hoofdstedelijk Gewest de thuisbasis van "
                 "talrijke internationale instellingen en organisaties. Zijn openheid naar de wereld blijkt uit het "
                 "dynamische buitenlands beleid dat het sinds 1989 voert.</p><p>Onder de verantwoordelijkheid van "
-                "zijn directeur is Brussels International georganiseerd in vijf diensten: Bilaterale betrekkingen, "
+                "zijn directeur is Brussels International georganiseerd in vijf cellen: Bilaterale betrekkingen, "
                 "public relations, protocol en communicatie; Multilaterale betrekkingen en Europa; Delegatie van het "
                 "Brussels Hoofdstedelijk Gewest bij de Europese Unie; Financiën en reizen; Vergunningen.</p>",
             ),
@@ -77,15 +77,15 @@ PAGES: Final[dict[str, tuple[str, dict[str, tuple[str, str, str, str]]]]] = {
         "UnitIndexPage",
         {
             "fr": (
-                "Services",
+                "Unités",
                 "unites",
-                "Les cinq services de Brussels International, leurs missions et leurs équipes.",
+                "Les cinq unités de Brussels International, leurs missions et leurs équipes.",
                 "",
             ),
             "nl": (
-                "Diensten",
+                "Cellen",
                 "diensten",
-                "De vijf diensten van Brussels International, hun opdrachten en hun teams.",
+                "De vijf cellen van Brussels International, hun opdrachten en hun teams.",
                 "",
             ),
             "en": ("Units", "units", "The five units of Brussels International, their missions and their teams.", ""),
@@ -97,14 +97,14 @@ PAGES: Final[dict[str, tuple[str, dict[str, tuple[str, str, str, str]]]]] = {
             "fr": (
                 "Annuaire",
                 "annuaire",
-                "Qui s’occupe de quoi ? Cherchez un nom, un service, une ville, une région, un pays, un réseau, une "
+                "Qui s’occupe de quoi ? Cherchez un nom, une unité, une ville, une région, un pays, un réseau, une "
                 "organisation internationale ou un thème.",
                 "",
             ),
             "nl": (
                 "Personeelsgids",
                 "personeelsgids",
-                "Wie doet wat? Zoek op naam, dienst, stad, regio, land, netwerk, internationale organisatie of thema.",
+                "Wie doet wat? Zoek op naam, cel, stad, regio, land, netwerk, internationale organisatie of thema.",
                 "",
             ),
             "en": (
@@ -123,14 +123,14 @@ PAGES: Final[dict[str, tuple[str, dict[str, tuple[str, str, str, str]]]]] = {
                 "Partenaires",
                 "partenaires",
                 "La Région de Bruxelles-Capitale a conclu des accords de coopération bilatérale avec des villes, des "
-                "régions et des pays. Le service Relations bilatérales assure le suivi de ces accords.",
+                "régions et des pays. L’unité Relations bilatérales assure le suivi de ces accords.",
                 "",
             ),
             "nl": (
                 "Partners",
                 "partners",
                 "Het Brussels Hoofdstedelijk Gewest heeft bilaterale samenwerkingsakkoorden gesloten met steden, "
-                "regio’s en landen. De dienst Bilaterale betrekkingen volgt deze akkoorden op.",
+                "regio’s en landen. De cel Bilaterale betrekkingen volgt deze akkoorden op.",
                 "",
             ),
             "en": (
@@ -171,8 +171,8 @@ PAGES: Final[dict[str, tuple[str, dict[str, tuple[str, str, str, str]]]]] = {
     "contact": (
         "ContactPage",
         {
-            "fr": ("Contact", "contact", "Les numéros de téléphone de la direction et des chefs de service.", ""),
-            "nl": ("Contact", "contact", "De telefoonnummers van de directie en van de diensthoofden.", ""),
+            "fr": ("Contact", "contact", "Les numéros de téléphone de la direction et des chefs d’unité.", ""),
+            "nl": ("Contact", "contact", "De telefoonnummers van de directie en van de celhoofden.", ""),
             "en": ("Contact", "contact", "The phone numbers of the direction and of the heads of unit.", ""),
         },
     ),

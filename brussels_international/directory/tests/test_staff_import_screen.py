@@ -67,7 +67,7 @@ def test_bad_file_lists_every_problem_and_writes_nothing(client, officer):
     assert response.status_code == 200
     issues = [str(i) for i in response.context["issues"]]
     assert issues == [
-        "Ligne 2, colonne « unit » : Service inconnu « nowhere » : indiquez le slug du service ou le nom "
+        "Ligne 2, colonne « unit » : Unité inconnue « nowhere » : indiquez le slug de l’unité ou le nom "
         "d’un groupe du personnel.",
         "Ligne 2, colonne « phone » : « 12 » n’est pas un numéro de téléphone valide.",
         "Ligne 3, colonne « employee_number » : Le matricule « E-1 » est déjà utilisé à la ligne 2.",

@@ -68,3 +68,22 @@ def test_vcard_of_a_person_with_several_roles_names_the_unit_they_head(client, r
         "ORG:Brussels International;Bilateral Relations\\, Public Relations\\, Protocol and Communication unit" in card
     )
     assert "TITLE:Head of the unit · First attaché\r\n" in card
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "units_word"),
+    [
+        ("/fr/", "<title>Brussels International</title>", "Unités"),
+        ("/nl/", "<title>Brussels International</title>", "Cellen"),
+        ("/en/unites/", None, None),
+        ("/en/units/", "<title>Units | Brussels International</title>", "Units"),
+    ],
+)
+def test_titles_and_the_word_for_units(client, real_site, path, title, units_word):
+    response = client.get(path)
+    if title is None:
+        assert response.status_code == 404  # slugs belong to their language
+        return
+    html = response.content.decode()
+    assert title in html
+    assert f">{units_word}</a>" in html  # main menu
