@@ -13,10 +13,35 @@ from django.db import models
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.log_actions import log
-from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, SnippetViewSet
+from wagtail.models import ModelLogEntry
+from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, SnippetViewSet
 
 from .models import AuditVerb
 from .services import audit_change, snapshot_for_audit
+from .text import fold
+
+
+class FoldedSearchIndexView(IndexView):
+    """Listing whose search ignores case and accents and looks at every name a record has.
+
+    A model that defines ``admin_search_text()`` (all its names, other spellings, phone
+    numbers...) is searched on that text, folded (``"gerard"`` finds Pierre Gérard, ``"Kiev"``
+    finds Kyiv); the directory's tables are small (hundreds of rows), so this runs in Python.
+    Other models use the ORM search on ``search_fields``.
+    """
+
+    def search_queryset(self, queryset: Any) -> Any:
+        if not self.is_searching or not hasattr(queryset.model, "admin_search_text"):
+            return super().search_queryset(queryset)
+        needle = fold(self.search_query)
+        digits = "".join(ch for ch in self.search_query if ch.isdigit())
+        matching = [
+            obj.pk
+            for obj in queryset
+            if needle in fold(obj.admin_search_text())
+            or (len(digits) >= 4 and digits in "".join(ch for ch in obj.admin_search_text() if ch.isdigit()))
+        ]
+        return queryset.filter(pk__in=matching)
 
 
 class AuditedEditView(EditView):
@@ -29,7 +54,22 @@ class AuditedEditView(EditView):
         saved = type(instance)._default_manager.get(pk=instance.pk)  # children and links as stored
         changes = audit_change(actor=self.request.user, obj=saved, before=before, verb=AuditVerb.UPDATED)
         if changes:
-            log(instance, "bi.changed", user=self.request.user, data={"changes": changes})
+            # Put the changes on Wagtail's own "edited" entry, so the history shows one row per save.
+            entry = (
+                ModelLogEntry.objects.filter(
+                    content_type__app_label=instance._meta.app_label,
+                    content_type__model=instance._meta.model_name,
+                    object_id=str(instance.pk),
+                    action="wagtail.edit",
+                )
+                .order_by("-timestamp", "-pk")
+                .first()
+            )
+            if entry is not None:
+                entry.data = {**(entry.data or {}), "changes": changes}
+                entry.save(update_fields=["data"])
+            else:
+                log(instance, "wagtail.edit", user=self.request.user, data={"changes": changes})
         return instance
 
 
@@ -61,6 +101,7 @@ class AuditedSnippetViewSet(SnippetViewSet):
     fields that need a custom form field (such as lists edited one item per line).
     """
 
+    index_view_class = FoldedSearchIndexView
     edit_view_class = AuditedEditView
     add_view_class = AuditedCreateView
     delete_view_class = AuditedDeleteView

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -48,13 +50,14 @@ def describe_change(label: str, old: Any, new: Any) -> str:
     return f"{label}: {_short(old)} → {_short(new)}"
 
 
-@hooks.register("register_log_actions")
+@hooks.register("register_log_actions", order=100)  # after Wagtail's own, which it extends
 def register_core_log_actions(actions: Any) -> None:
-    """Register ``bi.changed``: an edit whose message lists each changed field, old → new."""
+    """Make Wagtail's "edited" history entry list each changed field, old → new, when the
+    audited edit screens (``core.admin_views``) stored the changes on it."""
 
-    @actions.register_action("bi.changed")
+    @actions.register_action("wagtail.edit")
     class ChangedFields(LogFormatter):
-        label = gettext_lazy("Changed")
+        label = gettext_lazy("Edit")
 
         def format_message(self, log_entry: Any) -> str:
             changes = (log_entry.data or {}).get("changes", {})
@@ -65,6 +68,19 @@ def register_core_log_actions(actions: Any) -> None:
                 describe_change(field_label(model, name), old, new) for name, (old, new) in sorted(changes.items())
             ]
             return _("Changed %(changes)s") % {"changes": " · ".join(parts)}
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only "view" can ever be granted, to superusers too: the audit trail is written by services."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
+        return "view" in actions and super().user_has_permission(user, "view")
+
+
+register_permission_policy(AuditEntry, ReadOnlyPermissionPolicy(AuditEntry))
 
 
 class AuditEntryViewSet(SnippetViewSet):

@@ -27,6 +27,8 @@ from wagtail.search import index
 
 from brussels_international.core.i18n import TranslatedFieldsMixin
 
+from .phones import display_phone
+
 
 def validate_country_code(value: str) -> None:
     """Reject anything that is not an ISO 3166-1 alpha-2 code known to ``pycountry``."""
@@ -64,6 +66,10 @@ class TranslatedName(TranslatedFieldsMixin, models.Model):
         return self.tr("name")
 
     name.fget.short_description = _("name")  # type: ignore[attr-defined]
+
+    def admin_search_text(self) -> str:
+        """Everything the workspace listing search looks at: every name, and the acronym."""
+        return " | ".join([*self.all_names(), getattr(self, "acronym", "")])
 
     def all_names(self) -> list[str]:
         """Every name it is known under: the three languages first, then the other names."""
@@ -184,6 +190,10 @@ class Unit(RevisionMixin, index.Indexed, TranslatedFieldsMixin, models.Model):
 
     name.fget.short_description = _("name")  # type: ignore[attr-defined]
 
+    def admin_search_text(self) -> str:
+        """Everything the workspace listing search looks at: the three names."""
+        return " | ".join([self.slug, self.name_fr, self.name_nl, self.name_en])
+
     @property
     def mission(self) -> str:
         return self.tr("mission")
@@ -242,12 +252,18 @@ class Person(RevisionMixin, index.Indexed, ClusterableModel):
     def revisions(self):  # type: ignore[no-untyped-def]
         return self._revisions
 
+    def admin_search_text(self) -> str:
+        """Everything the workspace listing search looks at: names, other spellings, phones."""
+        phones = [f"{p.number} {display_phone(p.number)}" for p in self.phones.all()]
+        return " | ".join([self.full_name, *(self.aliases or []), *phones])
+
     def audit_snapshot(self) -> dict[str, Any]:
         """The person as the audit trail and the history show it (read from the database):
-        own fields, phones as E.164 numbers, each role as one readable line."""
+        own fields, phones as dialled in Belgium, each role as one line (unit and title in the
+        language of the person who made the change), portfolio items by their identifiers."""
         roles = []
         for role in Role.objects.filter(person=self).select_related("unit").order_by("sort_order", "pk"):
-            parts = [f"{role.unit.slug}: {role.title_en or role.title_fr or role.title_nl or '—'}"]
+            parts = [f"{role.unit.name}: {role.title or '—'}"]
             if role.is_head:
                 parts.append("head")
             if role.start_date or role.end_date:
@@ -264,9 +280,12 @@ class Person(RevisionMixin, index.Indexed, ClusterableModel):
             "aliases": list(self.aliases or []),
             "employee_number": self.employee_number,
             "is_public": self.is_public,
-            "phones": list(
-                PhoneNumber.objects.filter(person=self).order_by("sort_order", "pk").values_list("number", flat=True)
-            ),
+            "phones": [
+                display_phone(number)
+                for number in PhoneNumber.objects.filter(person=self)
+                .order_by("sort_order", "pk")
+                .values_list("number", flat=True)
+            ],
             "roles": roles,
         }
 
@@ -296,8 +315,6 @@ class PhoneNumber(Orderable):
     @property
     def national(self) -> str:
         """Belgian national format for display: ``02 800 37 45`` (other countries: international format)."""
-        from .phones import display_phone
-
         return display_phone(self.number)
 
     @property

@@ -15,7 +15,6 @@ invalidates it whenever a directory row or a portfolio changes.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,9 +27,9 @@ from django.core.cache import cache
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz.distance import Levenshtein
-from unidecode import unidecode
 
 from brussels_international.core.i18n import LANGUAGE_CODES, current_language, translated
+from brussels_international.core.text import APOSTROPHES, fold
 
 from .models import (
     EUProgramme,
@@ -158,9 +157,6 @@ class _Index:
 
 # --- normalisation -------------------------------------------------------------------------
 
-_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-
 
 def clean_query(raw: str | None) -> str:
     """Return *raw* without control characters (NUL included), trimmed and cut to :data:`MAX_QUERY_LENGTH`."""
@@ -173,9 +169,7 @@ def normalise(text: str) -> str:
 
     ``"Xi’an"`` → ``"xian"``, ``"Île-de-France"`` → ``"ile de france"``, ``"Київ"`` → ``"kyiv"``.
     """
-    folded = unidecode(text or "").casefold()
-    folded = _APOSTROPHES.sub("", folded)
-    return " ".join(_NON_WORD.sub(" ", folded).split())
+    return fold(text)
 
 
 def _max_edits(word: str) -> int:
@@ -295,7 +289,7 @@ def _build_index() -> _Index:
         )
         index.missions += _make_terms(
             # Elisions are separate words here ("d'armes" → "d armes"), unlike in names ("Xi'an").
-            [_APOSTROPHES.sub(" ", text) for text in (unit.mission_fr, unit.mission_nl, unit.mission_en)],
+            [APOSTROPHES.sub(" ", text) for text in (unit.mission_fr, unit.mission_nl, unit.mission_en)],
             kind="mission",
             key=("mission", unit_id),
             labels=_labels(unit, "name"),

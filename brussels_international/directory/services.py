@@ -498,7 +498,7 @@ def _fmt(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_fmt(v) for v in value) + "]"
     if value is None or value == "":
-        return "∅"
+        return "—"
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -1263,9 +1263,12 @@ def _staff_row_apply(*, actor: Actor, row: _StaffRow, report: StaffImportReport)
                 {k: v[0] for k, v in role_changes.items()},
                 {k: v[1] for k, v in role_changes.items()},
             ]
+    who = person.full_name
     if created:
         report.created.append(person.slug)
-        report.changes.append(_("Row %(row)s: %(person)s created") % {"row": row.row, "person": person.slug})
+        report.changes.append(
+            _("Row %(row)s: %(person)s created, in %(unit)s") % {"row": row.row, "person": who, "unit": row.unit.name}
+        )
         audit_record(actor=actor, verb=AuditVerb.CREATED, obj=person, payload={"changes": changes, "source": source})
     elif changes:
         report.updated.append(person.slug)
@@ -1273,13 +1276,26 @@ def _staff_row_apply(*, actor: Actor, row: _StaffRow, report: StaffImportReport)
             if key == new_role_key:
                 report.changes.append(
                     _("Row %(row)s: %(person)s: new role in %(unit)s")
-                    % {"row": row.row, "person": person.slug, "unit": row.unit.slug}
+                    % {"row": row.row, "person": who, "unit": row.unit.name}
                 )
-                continue
-            report.changes.append(
-                _("Row %(row)s: %(person)s: %(field)s %(old)s → %(new)s")
-                % {"row": row.row, "person": person.slug, "field": key, "old": _fmt(old_value), "new": _fmt(new_value)}
-            )
+            elif key.startswith("role in "):
+                for name in new_value:
+                    report.changes.append(
+                        _("Row %(row)s: %(person)s: %(field)s in %(unit)s: %(old)s → %(new)s")
+                        % {
+                            "row": row.row,
+                            "person": who,
+                            "field": name,
+                            "unit": row.unit.name,
+                            "old": _fmt(old_value.get(name)),
+                            "new": _fmt(new_value[name]),
+                        }
+                    )
+            else:
+                report.changes.append(
+                    _("Row %(row)s: %(person)s: %(field)s %(old)s → %(new)s")
+                    % {"row": row.row, "person": who, "field": key, "old": _fmt(old_value), "new": _fmt(new_value)}
+                )
         audit_record(actor=actor, verb=AuditVerb.UPDATED, obj=person, payload={"changes": changes, "source": source})
     else:
         report.unchanged.append(person.slug)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.urls import path, reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -40,7 +42,7 @@ class PersonFilterSet(WagtailFilterSet):
     """Filters of the people listing: published or not, and unit."""
 
     unit = django_filters.ModelChoiceFilter(
-        field_name="roles__unit", queryset=Unit.objects.all(), label=_("unit"), distinct=True
+        field_name="roles__unit", queryset=Unit.objects.all(), label=_("Unit"), distinct=True
     )
 
     class Meta:
@@ -56,7 +58,7 @@ class PersonViewSet(AuditedSnippetViewSet):
     model = Person
     icon = "user"
     menu_label = _("People")
-    list_display = ["full_name", "slug", "is_public"]
+    list_display = ["full_name", "slug", BooleanColumn("is_public", label=_("published in the directory"))]
     filterset_class = PersonFilterSet
     search_fields = ["given_name", "family_name"]
     ordering = ["family_name", "given_name"]
@@ -71,7 +73,8 @@ class PersonViewSet(AuditedSnippetViewSet):
             "roles",
             label=_("Roles"),
             panels=[
-                FieldRowPanel([FieldPanel("unit"), FieldPanel("is_head")]),
+                # Six units: a plain list reads better than a chooser dialog.
+                FieldRowPanel([FieldPanel("unit", widget=forms.Select), FieldPanel("is_head")]),
                 FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_nl"), FieldPanel("title_en")]),
                 FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
                 MultiFieldPanel(
@@ -109,7 +112,12 @@ class PartnerViewSet(AuditedSnippetViewSet):
     model = Partner
     icon = "site"
     menu_label = _("Partners")
-    list_display = ["name", "kind", "country", "has_agreement"]
+    list_display = [
+        "name",
+        "kind",
+        "country",
+        BooleanColumn("has_agreement", label=_("bilateral cooperation agreement")),
+    ]
     list_filter = ["kind", "has_agreement"]
     search_fields = ["name_fr", "name_nl", "name_en"]
     base_form_class = AliasesForm

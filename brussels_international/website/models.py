@@ -129,7 +129,9 @@ class DirectoryPage(RoutablePageMixin, BasePage):
         context: dict[str, Any] = {"query": query, "query_truncated": len(raw) > selectors.MAX_QUERY_LENGTH}
         if query:
             context["hits"] = selectors.who_handles(query)
-            context["unhandled"] = selectors.nobody_handles(query)
+            context["unhandled"] = unhandled = selectors.nobody_handles(query)
+            context["unhandled_partner"] = any(reason.kind == "partner" for reason in unhandled)
+            context["unhandled_other"] = any(reason.kind != "partner" for reason in unhandled)
         else:
             context["people"] = selectors.directory_people()
         return self.render(request, context_overrides=context)

@@ -147,3 +147,43 @@ def test_workspace_listing_search_finds_the_record(records, model_name, query):
     assert reverse(f"wagtailsnippets_directory_{model_name}:edit", args=[records[model_name].pk]) not in (
         nothing.content.decode()
     )
+
+
+def test_audit_trail_is_read_only_even_for_superusers():
+    root = User.objects.create_superuser("root", password="x" * 12)
+    client = Client()
+    client.force_login(root)
+    assert client.get(reverse("wagtailsnippets_core_auditentry:list")).status_code == 200
+    assert client.get(reverse("wagtailsnippets_core_auditentry:add")).status_code == 302
+    person = Person.objects.create(slug="p", given_name="P", family_name="Q")
+    from django.db import transaction
+
+    from brussels_international.core.services import audit_record
+
+    with transaction.atomic():
+        entry = audit_record(actor=root, verb="updated", obj=person)
+    assert client.get(reverse("wagtailsnippets_core_auditentry:edit", args=[entry.pk])).status_code == 302
+    assert client.get(reverse("wagtailsnippets_core_auditentry:delete", args=[entry.pk])).status_code == 302
+    assert client.get(reverse("wagtailsnippets_core_auditentry:inspect", args=[entry.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model_name", "query"),
+    [("person", "gerard"), ("person", "GÉRARD"), ("person", "Gerhard Pierre"), ("person", "800 37 48"),
+     ("partner", "Kiev"), ("partner", "київ"), ("network", "AER")],
+)  # fmt: skip
+def test_workspace_search_ignores_accents_and_knows_other_names(model_name, query):
+    from brussels_international.directory.models import PhoneNumber
+
+    gerard = Person.objects.create(slug="pierre-gerard", given_name="Pierre", family_name="Gérard",
+                                   aliases=["Gerhard Pierre"])  # fmt: skip
+    PhoneNumber.objects.create(person=gerard, number="+3228003748")
+    kyiv = Partner.objects.create(slug="kyiv", kind="city", country="UA", latitude=50.45, longitude=30.52,
+                                  name_fr="Kyiv", name_nl="Kyiv", name_en="Kyiv", aliases=["Kiev", "Київ"])  # fmt: skip
+    aer = Network.objects.create(slug="aer", name_fr="Assemblée des régions d’Europe", name_nl="Vergadering",
+                                 name_en="Assembly of European Regions", acronym="AER")  # fmt: skip
+    target = {"person": gerard, "partner": kyiv, "network": aer}[model_name]
+    groups_setup()
+    response = client_for("Administrator").get(reverse(f"wagtailsnippets_directory_{model_name}:list"), {"q": query})
+    assert response.status_code == 200
+    assert reverse(f"wagtailsnippets_directory_{model_name}:edit", args=[target.pk]) in response.content.decode()

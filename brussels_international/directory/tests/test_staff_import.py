@@ -102,9 +102,9 @@ def test_csv_creates_a_new_person_and_updates_an_existing_one(tmp_path):
     assert list(melanie.phones.values_list("number", flat=True)) == ["+3228003759"]  # empty cell: unchanged
     assert Person.objects.count() == 31
     assert report.changes == [
-        "Row 2: nora-janssens created",
-        "Row 3: melanie-behets: employee_number ∅ → E101",
-        "Row 3: melanie-behets: role in permits {'start_date': None} → {'start_date': '2019-09-01'}",
+        "Row 2: Nora Janssens created, in Permits unit",
+        "Row 3: Mélanie Behets: employee_number — → E101",
+        "Row 3: Mélanie Behets: start_date in Permits unit: — → 2019-09-01",
     ]
     entries = AuditEntry.objects.filter(id__gt=last_entry).order_by("id")
     assert [(e.verb, e.object_repr, e.payload["source"]) for e in entries] == [
@@ -302,7 +302,10 @@ def test_wrong_or_empty_files_are_refused(name, content, message):
 def test_command_imports_and_reports_errors(tmp_path):
     out = StringIO()
     call_command("import_staff", str(write_csv(tmp_path, HEADER, "E1,Nora,Janssens,Permits,,,,,yes,,")), stdout=out)
-    assert out.getvalue().splitlines() == ["Row 2: nora-janssens created", "1 created, 0 updated, 0 unchanged."]
+    assert out.getvalue().splitlines() == [
+        "Row 2: Nora Janssens created, in Permits unit",
+        "1 created, 0 updated, 0 unchanged.",
+    ]
     assert Role.objects.get(person__slug="nora-janssens").is_head is True
     bad = write_csv(tmp_path, HEADER, "E2,Jan,Peeters,permits,,,,,,,", "E2,Lies,Maes,permits,,,,,,,", name="bad.csv")
     with pytest.raises(CommandError) as excinfo:

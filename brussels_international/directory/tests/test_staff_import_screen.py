@@ -43,7 +43,8 @@ def test_preview_writes_nothing_then_confirm_imports(client, officer):
     assert preview.status_code == 200
     html = preview.content.decode()
     assert "1 à créer, 1 à mettre à jour, 0 inchangé(s)." in html  # the workspace speaks French by default
-    assert "Ligne 3 : jef-willems : nouvelle fonction dans permits" in html
+    assert "Ligne 2 : Nadia Nouvelle créé(e), dans Unité Licences" in html
+    assert "Ligne 3 : Jef Willems : nouvelle fonction dans Unité Licences" in html
     assert Person.objects.count() == 1
     assert AuditEntry.objects.count() == 0
     token = preview.context["token"]

@@ -71,17 +71,20 @@ def nav_state(link_url: str, request_path: str) -> str:
 
 @register.filter
 def portfolio_groups(role: Any) -> list[tuple[str, list[Any]]]:
-    """The portfolio of a role as (translated heading, [things]) pairs, empty groups left out."""
+    """The portfolio of a role as (translated heading, [things]) pairs, empty groups left out;
+    things sorted by their name in the active language, accents ignored (Île-de-France with the I)."""
     from django.utils.translation import gettext as _
 
+    from brussels_international.core.text import fold
+
     groups = [
-        (_("Partners"), list(role.partners.all())),
-        (_("Networks"), list(role.networks.all())),
-        (_("International organisations"), list(role.organisations.all())),
-        (_("EU programmes"), list(role.programmes.all())),
-        (_("Topics and EU policy areas"), list(role.topics.all())),
+        (_("Partners"), role.partners.all()),
+        (_("Networks"), role.networks.all()),
+        (_("International organisations"), role.organisations.all()),
+        (_("EU programmes"), role.programmes.all()),
+        (_("Topics and EU policy areas"), role.topics.all()),
     ]
-    return [(label, items) for label, items in groups if items]
+    return [(label, sorted(items, key=lambda thing: fold(thing.name))) for label, items in groups if items]
 
 
 @register.filter

@@ -87,3 +87,17 @@ def test_titles_and_the_word_for_units(client, real_site, path, title, units_wor
     html = response.content.decode()
     assert title in html
     assert f">{units_word}</a>" in html  # main menu
+
+
+def test_details_of_display(client, real_site):
+    unit_page = client.get("/en/units/bilateral-relations/").content.decode()
+    # Accents ignored in sorting: Île-de-France comes before Ljubljana, not after Vilnius.
+    assert unit_page.index("Île-de-France") < unit_page.index("Ljubljana")
+    networks = client.get("/fr/reseaux/").content.decode()
+    assert "FEDRA (FEDRA)" not in networks and "FEDRA" in networks
+    partners = client.get("/en/partners/").content.decode()
+    assert 'aria-label="Suriname"' in partners
+    assert 'aria-label="Kyiv (Ukraine)"' in partners
+    nobody = client.get("/en/directory/?q=rabat").content.decode()
+    assert 'href="/en/partners/">See the partners</a>' in nobody
+    assert "See the networks and international organisations" not in nobody

@@ -26,7 +26,8 @@ class Command(BaseCommand):
             for spec in GROUPS:
                 username = demo_username(spec.name)
                 user, created = User.objects.get_or_create(
-                    username=username, defaults={"email": f"{username}@example.invalid"}
+                    username=username,
+                    defaults={"email": f"{username}@example.invalid", "first_name": "Demo", "last_name": spec.name},
                 )
                 if created:
                     user.set_password(DEMO_PASSWORD)
