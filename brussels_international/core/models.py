@@ -53,6 +53,22 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 
+    def changes_display(self) -> str:
+        """The payload as people read it: one "field: old → new" line per change, then other details."""
+
+        def shown(value: object) -> str:
+            if isinstance(value, list):
+                return ", ".join(shown(v) for v in value) or "—"
+            return "—" if value in (None, "") else str(value)
+
+        payload = dict(self.payload or {})
+        changes = sorted((payload.pop("changes", {}) or {}).items())
+        lines = [f"{field}: {shown(old)} → {shown(new)}" for field, (old, new) in changes]
+        lines += [f"{key}: {value}" for key, value in sorted(payload.items())]
+        return "\n".join(lines) or "—"
+
+    changes_display.short_description = _("details")  # type: ignore[attr-defined]
+
     def __str__(self) -> str:
         when = timezone.localtime(self.created_at) if self.created_at else None
         return f"{when:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.verb} {self.object_repr}"

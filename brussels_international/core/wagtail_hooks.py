@@ -96,7 +96,15 @@ class AuditEntryViewSet(SnippetViewSet):
     search_fields = ["object_repr", "actor_label"]
     search_backend_name = None
     inspect_view_enabled = True
-    inspect_view_fields = ["created_at", "actor_label", "verb", "object_type", "object_id", "object_repr", "payload"]
+    inspect_view_fields = [
+        "created_at",
+        "actor_label",
+        "verb",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes_display",
+    ]
     ordering = ["-created_at"]
 
 

@@ -133,3 +133,15 @@ def test_system_moves_need_system_flag():
     dossier.refresh_from_db()
     assert dossier.status == "closed"
     assert status_history_for(dossier).get().actor is None
+
+
+def test_changes_display_reads_like_a_sentence_list():
+    dossier = DemoDossier.objects.create(title="d")
+    with transaction.atomic():
+        entry = audit_record(
+            actor=None,
+            verb=AuditVerb.UPDATED,
+            obj=dossier,
+            payload={"changes": {"title": ["d", "e"], "phones": [[], ["02 800 37 45"]]}, "source": "staff import"},
+        )
+    assert entry.changes_display() == "phones: — → 02 800 37 45\ntitle: d → e\nsource: staff import"

@@ -161,10 +161,12 @@ def test_audit_trail_is_read_only_even_for_superusers():
     from brussels_international.core.services import audit_record
 
     with transaction.atomic():
-        entry = audit_record(actor=root, verb="updated", obj=person)
+        entry = audit_record(actor=root, verb="updated", obj=person, payload={"changes": {"family_name": ["Q", "R"]}})
     assert client.get(reverse("wagtailsnippets_core_auditentry:edit", args=[entry.pk])).status_code == 302
     assert client.get(reverse("wagtailsnippets_core_auditentry:delete", args=[entry.pk])).status_code == 302
-    assert client.get(reverse("wagtailsnippets_core_auditentry:inspect", args=[entry.pk])).status_code == 200
+    inspect = client.get(reverse("wagtailsnippets_core_auditentry:inspect", args=[entry.pk]))
+    assert inspect.status_code == 200
+    assert "family_name: Q → R" in inspect.content.decode()
 
 
 @pytest.mark.parametrize(
