@@ -262,7 +262,11 @@ class Person(RevisionMixin, index.Indexed, ClusterableModel):
         own fields, phones as dialled in Belgium, each role as one line (unit and title in the
         language of the person who made the change), portfolio items by their identifiers."""
         roles = []
-        for role in Role.objects.filter(person=self).select_related("unit").order_by("sort_order", "pk"):
+        for role in (
+            Role.objects.filter(person=self)
+            .select_related("unit")
+            .order_by(models.F("sort_order").asc(nulls_first=True), "pk")
+        ):
             parts = [f"{role.unit.name}: {role.title or '—'}"]
             if role.is_head:
                 parts.append("head")
@@ -283,7 +287,7 @@ class Person(RevisionMixin, index.Indexed, ClusterableModel):
             "phones": [
                 display_phone(number)
                 for number in PhoneNumber.objects.filter(person=self)
-                .order_by("sort_order", "pk")
+                .order_by(models.F("sort_order").asc(nulls_first=True), "pk")
                 .values_list("number", flat=True)
             ],
             "roles": roles,

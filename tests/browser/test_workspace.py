@@ -28,7 +28,7 @@ def test_officer_edits_a_person_with_inline_panels(browser, live_server, transac
     permits = Unit.objects.create(slug="permits", name_fr="Unité Licences", name_nl="Cel Vergunningen",
                                   name_en="Permits unit")  # fmt: skip
     person = Person.objects.create(slug="jef-willems", given_name="Jef", family_name="Willems")
-    PhoneNumber.objects.create(person=person, number="+3228003733")
+    PhoneNumber.objects.create(person=person, number="+3228003733", sort_order=0)
 
     context = browser.new_context(locale="fr-BE")
     page = context.new_page()
@@ -51,7 +51,7 @@ def test_officer_edits_a_person_with_inline_panels(browser, live_server, transac
     page.click("button.action-save")
     page.wait_for_url(re.compile(r".*/admin/snippets/directory/person/$"))
 
-    assert [p.number for p in PhoneNumber.objects.filter(person=person).order_by("sort_order")] == [
+    assert [p.number for p in PhoneNumber.objects.filter(person=person).order_by("sort_order", "pk")] == [
         "+3228003733",
         "+3228003799",
     ]
