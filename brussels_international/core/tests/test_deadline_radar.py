@@ -240,3 +240,11 @@ def test_no_mail_when_nothing_is_due(officer, mailoutbox):
     register(officer, title="Later", due=D(2026, 5, 20))
     assert send_deadline_reminders.call("2026-05-04") == 0
     assert mailoutbox == []
+
+
+def test_deadlines_for_user_is_one_query(officer, radar, django_assert_num_queries):
+    for n in range(5):
+        register(officer, title=f"Extra {n}", due=D(2026, 5, 6))
+    with django_assert_num_queries(1):
+        lists = deadlines_for_user(officer, today=D(2026, 5, 4))
+        assert len(lists["this_week"]) == 7
