@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from brussels_international.core.feeds import calendar_feed
 from brussels_international.directory.api import api
 from brussels_international.website import views as website_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("healthz", website_views.healthz, name="healthz"),
     path("robots.txt", website_views.robots_txt, name="robots_txt"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -7,7 +7,16 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
-NOT_TRANSLATED_PREFIXES = ("/api/", "/admin/", "/documents/", "/static/", "/media/", "/healthz", "/robots.txt")
+NOT_TRANSLATED_PREFIXES = (
+    "/api/",
+    "/admin/",
+    "/documents/",
+    "/static/",
+    "/media/",
+    "/healthz",
+    "/robots.txt",
+    "/calendar/",
+)
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

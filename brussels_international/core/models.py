@@ -101,3 +101,90 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class DeadlineCounting(models.TextChoices):
+    """How a time limit is counted."""
+
+    CALENDAR = "calendar", _("calendar days")
+    WORKING = "working", _("working days")
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("done")
+
+
+class Deadline(models.Model):
+    """A dated obligation that someone must meet: a statutory time limit, a report due date.
+
+    Registered by a module through :func:`core.deadline_services.deadline_register`; shown
+    on the workspace home, in the person's iCal feed and in reminder mails. The responsible
+    is a user, a group (a unit), or both (a database constraint requires at least one).
+    """
+
+    title = models.CharField(_("what"), max_length=255)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    due_date = models.DateField(_("due date"), db_index=True)
+    counting = models.CharField(_("counted in"), max_length=16, choices=DeadlineCounting.choices, blank=True)
+    days = models.PositiveIntegerField(_("number of days"), null=True, blank=True)
+    start_date = models.DateField(_("counted from"), null=True, blank=True)
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deadlines",
+        verbose_name=_("responsible person"),
+    )
+    responsible_group = models.ForeignKey(
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deadlines",
+        verbose_name=_("responsible unit"),
+    )
+    object_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    dossier = GenericForeignKey("object_type", "object_id")
+    url = models.CharField(_("link to the dossier"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN, db_index=True
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(responsible_user__isnull=False) | models.Q(responsible_group__isnull=False),
+                name="deadline_has_responsible",
+            )
+        ]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+
+    def __str__(self) -> str:
+        return f"{self.due_date:%Y-%m-%d} {self.title}"
+
+
+class CalendarFeedToken(models.Model):
+    """The secret of a person's iCal feed (``/calendar/<token>.ics``); one live token per user.
+
+    Created and revoked by :func:`core.deadline_services.calendar_token_create` and
+    ``calendar_token_revoke``; a revoked token answers 404.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

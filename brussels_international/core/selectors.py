@@ -1,12 +1,15 @@
-"""Read helpers of the core: the audit trail and status history of an object."""
+"""Read helpers of the core: the audit trail and status history of an object, deadlines."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from .models import AuditEntry, StatusChange
+from .models import AuditEntry, Deadline, DeadlineStatus, StatusChange
 
 
 def audit_entries_for(obj: models.Model) -> QuerySet[AuditEntry]:
@@ -21,3 +24,32 @@ def status_history_for(obj: models.Model) -> QuerySet[StatusChange]:
     return StatusChange.objects.filter(
         object_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def open_deadlines_for_user(user: User) -> QuerySet[Deadline]:
+    """The open deadlines of *user*: their own and their groups' (units'), by due date."""
+    return (
+        Deadline.objects.filter(status=DeadlineStatus.OPEN)
+        .filter(models.Q(responsible_user=user) | models.Q(responsible_group__in=user.groups.all()))
+        .select_related("responsible_user", "responsible_group")
+        .order_by("due_date", "id")
+    )
+
+
+def deadlines_for_user(user: User, *, today: dt.date) -> dict[str, list[Deadline]]:
+    """*user*'s open deadlines split as the workspace home shows them.
+
+    Returns:
+        ``{"overdue": due before *today*, "this_week": due from *today* to *today* + 7
+        calendar days included, "later": the rest}``, each ordered by due date.
+    """
+    week_end = today + dt.timedelta(days=7)
+    lists: dict[str, list[Deadline]] = {"overdue": [], "this_week": [], "later": []}
+    for deadline in open_deadlines_for_user(user):
+        if deadline.due_date < today:
+            lists["overdue"].append(deadline)
+        elif deadline.due_date <= week_end:
+            lists["this_week"].append(deadline)
+        else:
+            lists["later"].append(deadline)
+    return lists

@@ -1,21 +1,27 @@
-"""Workspace hooks of the core: the history entry that says what changed, and the audit trail screen."""
+"""Workspace hooks of the core: the history entry that says what changed, the audit trail screen,
+the deadlines panel of the home page and the calendar address screen."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import path
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .feeds import CalendarFeedView
 from .models import AuditEntry
+from .selectors import deadlines_for_user
 
 MAX_VALUE_LENGTH = 200
 
@@ -109,3 +115,36 @@ class AuditEntryViewSet(SnippetViewSet):
 
 
 register_snippet(AuditEntryViewSet)
+
+
+class DeadlinesPanel(Component):
+    """Workspace home panel: the user's open deadlines (own and unit's): overdue, this week, later."""
+
+    name = "deadlines"
+    template_name = "core/deadlines_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context: Any) -> dict[str, Any]:
+        request = parent_context["request"]
+        lists = deadlines_for_user(request.user, today=timezone.localdate())
+        return {
+            "request": request,
+            "heading": _("My deadlines"),
+            "sections": [
+                ("overdue", _("Overdue"), lists["overdue"]),
+                ("this_week", _("Due within 7 days"), lists["this_week"]),
+                ("later", _("Later"), lists["later"]),
+            ],
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_deadlines_panel(request: Any, panels: list[Any]) -> None:
+    """Put the deadlines panel first on the workspace home."""
+    panels.insert(0, DeadlinesPanel())
+
+
+@hooks.register("register_admin_urls")
+def register_calendar_feed_url() -> list[Any]:
+    """The screen where a person shows, renews or revokes their calendar address."""
+    return [path("calendar/", CalendarFeedView.as_view(), name="core_calendar_feed")]

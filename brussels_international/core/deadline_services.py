@@ -1,0 +1,164 @@
+"""Services of the deadlines radar: register and complete deadlines, manage iCal feed tokens.
+
+Every module registers the time limits its officers must meet here (ARCHITECTURE.md,
+"Deadlines"), so that each person sees them on the workspace home, in an iCal feed and in
+the daily reminder mail (:mod:`core.tasks`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from .deadlines import add_calendar_days, add_working_days
+from .models import AuditVerb, CalendarFeedToken, Deadline, DeadlineCounting, DeadlineStatus
+from .services import Actor, audit_record
+
+
+def deadline_register(
+    *,
+    actor: Actor,
+    title: str,
+    legal_basis: str,
+    due: dt.date | None = None,
+    start: dt.date | None = None,
+    days: int | None = None,
+    counting: DeadlineCounting | str = "",
+    responsible_user: User | None = None,
+    responsible_group: Group | None = None,
+    obj: models.Model | None = None,
+    url: str = "",
+) -> Deadline:
+    """Register a deadline, given either its due date or how to compute it.
+
+    Args:
+        actor: who registers it (``None`` for the system).
+        title: what must be done ("Decide on licence application BI-2026-014").
+        legal_basis: the rule that sets the time limit ("Ordonnance du 20 juin 2013, art. 16").
+        due: the due date; or else *start*, *days* (days) and *counting* (calendar or
+            working days, see :mod:`core.deadlines`), from which it is computed.
+        responsible_user: the person who must meet it; and/or
+        responsible_group: the unit (its workspace group).
+        obj: the dossier it belongs to (any saved model instance), optional.
+        url: the address that opens the dossier in the workspace.
+
+    Returns:
+        The saved :class:`Deadline`; an audit entry "created" is written in the same transaction.
+
+    Raises:
+        ValidationError: no responsible; both *due* and *start*/*days* given; neither; a
+            negative number of days; an unknown counting; an empty title.
+    """
+    if not title.strip():
+        raise ValidationError("A deadline needs a title (what must be done).")
+    if responsible_user is None and responsible_group is None:
+        raise ValidationError("A deadline needs a responsible person or unit.")
+    computed = start is not None or days is not None or bool(counting)
+    if due is not None and computed:
+        raise ValidationError("Give either the due date or start, days and counting, not both.")
+    if due is None:
+        if start is None or days is None or not counting:
+            raise ValidationError("Give the due date, or start, days and counting to compute it.")
+        if days < 0:
+            raise ValidationError("The number of days cannot be negative.")
+        if counting == DeadlineCounting.WORKING:
+            due = add_working_days(start, days)
+        elif counting == DeadlineCounting.CALENDAR:
+            due = add_calendar_days(start, days)
+        else:
+            raise ValidationError(f"Unknown counting {counting!r}: use 'calendar' or 'working'.")
+    if obj is not None and obj.pk is None:
+        raise ValidationError("The dossier must be saved before a deadline is linked to it.")
+    with transaction.atomic():
+        deadline = Deadline.objects.create(
+            title=title.strip(),
+            legal_basis=legal_basis,
+            due_date=due,
+            counting=str(counting),
+            days=days,
+            start_date=start,
+            responsible_user=responsible_user,
+            responsible_group=responsible_group,
+            object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+            object_id=str(obj.pk) if obj is not None else "",
+            url=url,
+        )
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.CREATED,
+            obj=deadline,
+            target=obj,
+            payload={"due_date": due, "responsible": str(responsible_user or responsible_group)},
+        )
+    return deadline
+
+
+def deadline_may_complete(deadline: Deadline, actor: Actor) -> bool:
+    """Whether *actor* may mark *deadline* done: its responsible person, a member of its
+    unit's group, or a superuser."""
+    if not isinstance(actor, User) or not actor.is_active:
+        return False
+    if actor.is_superuser or deadline.responsible_user_id == actor.pk:
+        return True
+    return deadline.responsible_group_id is not None and actor.groups.filter(pk=deadline.responsible_group_id).exists()
+
+
+def deadline_complete(*, actor: Actor, deadline: Deadline) -> Deadline:
+    """Mark *deadline* done (status ``done``, ``done_at`` now), with an audit entry.
+
+    Raises:
+        PermissionDenied: *actor* is not responsible for it (see :func:`deadline_may_complete`).
+        ValidationError: it is already done.
+    """
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if not deadline_may_complete(locked, actor):
+            raise PermissionDenied("Only the person or unit responsible can complete this deadline.")
+        if locked.status != DeadlineStatus.OPEN:
+            raise ValidationError("This deadline is already done.")
+        locked.status = DeadlineStatus.DONE
+        locked.done_at = timezone.now()
+        locked.save(update_fields=["status", "done_at"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATUS_CHANGED,
+            obj=locked,
+            payload={"from": DeadlineStatus.OPEN.value, "to": DeadlineStatus.DONE.value},
+        )
+    return locked
+
+
+def calendar_token_create(*, user: User) -> CalendarFeedToken:
+    """Give *user* a new secret iCal feed address; the previous one stops working.
+
+    Returns:
+        The new token (``secrets.token_urlsafe(32)``, 43 characters).
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        token = CalendarFeedToken.objects.create(user=user, token=secrets.token_urlsafe(32))
+        audit_record(actor=user, verb=AuditVerb.CREATED, obj=token)
+    return token
+
+
+def calendar_token_revoke(*, user: User) -> int:
+    """Revoke *user*'s live iCal feed address (it answers 404 from now on).
+
+    Returns:
+        The number of tokens revoked (0 when there was none).
+    """
+    with transaction.atomic():
+        live = list(CalendarFeedToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+        now = timezone.now()
+        for token in live:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            audit_record(actor=user, verb=AuditVerb.UPDATED, obj=token, payload={"revoked_at": now})
+    return len(live)
