@@ -12,13 +12,15 @@ import secrets
 
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .deadlines import add_calendar_days, add_working_days
 from .models import AuditVerb, CalendarFeedToken, Deadline, DeadlineCounting, DeadlineStatus
 from .services import Actor, audit_record
+from .workflow import ANYONE, Transition, transition
 
 
 def deadline_register(
@@ -109,29 +111,31 @@ def deadline_may_complete(deadline: Deadline, actor: Actor) -> bool:
     return deadline.responsible_group_id is not None and actor.groups.filter(pk=deadline.responsible_group_id).exists()
 
 
-def deadline_complete(*, actor: Actor, deadline: Deadline) -> Deadline:
-    """Mark *deadline* done (status ``done``, ``done_at`` now), with an audit entry.
+def _responsible_guard(deadline: Deadline, actor: Actor) -> str | None:
+    if deadline_may_complete(deadline, actor):
+        return None
+    return gettext("Only the person or unit responsible can complete this deadline.")
+
+
+DEADLINE_TRANSITIONS = (Transition(DeadlineStatus.OPEN, DeadlineStatus.DONE, ANYONE, _responsible_guard, label="Done"),)
+"""The status graph of a deadline: open → done, by the person or a member of the unit responsible."""
+
+
+def deadline_complete(*, actor: Actor, deadline: Deadline, note: str = "") -> Deadline:
+    """Mark *deadline* done through the shared :func:`~core.workflow.transition` (status change,
+    audit entry), and stamp ``done_at``; one transaction.
 
     Raises:
-        PermissionDenied: *actor* is not responsible for it (see :func:`deadline_may_complete`).
-        ValidationError: it is already done.
+        TransitionError: *actor* is not responsible for it (see :func:`deadline_may_complete`),
+            or it is already done; the message says which, in the active language.
     """
     with transaction.atomic():
-        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
-        if not deadline_may_complete(locked, actor):
-            raise PermissionDenied("Only the person or unit responsible can complete this deadline.")
-        if locked.status != DeadlineStatus.OPEN:
-            raise ValidationError("This deadline is already done.")
-        locked.status = DeadlineStatus.DONE
-        locked.done_at = timezone.now()
-        locked.save(update_fields=["status", "done_at"])
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.STATUS_CHANGED,
-            obj=locked,
-            payload={"from": DeadlineStatus.OPEN.value, "to": DeadlineStatus.DONE.value},
+        locked = transition(
+            actor=actor, obj=deadline, to=DeadlineStatus.DONE, transitions=DEADLINE_TRANSITIONS, note=note
         )
-    return locked
+        Deadline.objects.filter(pk=locked.pk).update(done_at=timezone.now())
+        locked.refresh_from_db()
+    return locked  # type: ignore[return-value]
 
 
 def calendar_token_create(*, user: User) -> CalendarFeedToken:

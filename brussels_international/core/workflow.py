@@ -23,6 +23,10 @@ from django.utils.translation import gettext as _
 from .models import AuditVerb, StatusChange
 from .services import Actor, audit_record
 
+ANYONE = "*"
+"""Permission of a move that any signed-in user may ask for: its guard decides (for example
+"only the person or unit responsible")."""
+
 Guard = Callable[[Any, Actor], str | None]
 """A guard gets (locked object, actor) and returns ``None`` to allow or a translated reason to refuse."""
 
@@ -34,8 +38,9 @@ class Transition:
     Attributes:
         source: status the object must be in.
         target: status it moves to.
-        permission: Django permission the actor needs (``"app_label.codename"``), or ``None``
-            for system moves (commands, tasks) that no user may trigger.
+        permission: Django permission the actor needs (``"app_label.codename"``), :data:`ANYONE`
+            when the guard alone decides, or ``None`` for system moves (commands, tasks) that no
+            user may trigger.
         guard: optional extra rule, called with the locked object and the actor.
         label: short verb shown on the button ("Submit", "Grant").
     """
@@ -64,6 +69,8 @@ def _find(transitions: Iterable[Transition], source: str, target: str) -> Transi
 
 
 def _has_perm(actor: Actor, permission: str) -> bool:
+    if permission == ANYONE:
+        return actor is not None and bool(actor.is_authenticated)
     return actor is not None and bool(actor.has_perm(permission))
 
 

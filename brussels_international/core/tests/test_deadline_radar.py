@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import icalendar
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from brussels_international.core.deadline_services import (
@@ -22,8 +24,9 @@ from brussels_international.core.deadline_services import (
 )
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.models import AuditEntry, CalendarFeedToken, Deadline, DeadlineStatus
-from brussels_international.core.selectors import deadlines_for_user
+from brussels_international.core.selectors import deadlines_for_user, status_history_for
 from brussels_international.core.tasks import send_deadline_reminders
+from brussels_international.core.workflow import TransitionError
 
 pytestmark = pytest.mark.django_db
 
@@ -88,13 +91,19 @@ def test_register_refuses_bad_input(officer, kwargs, message):
 def test_complete(officer, permits):
     other = User.objects.create_user("other")
     deadline = register(group=permits, due=D(2026, 5, 4))
-    with pytest.raises(PermissionDenied):
-        deadline_complete(actor=other, deadline=deadline)
-    done = deadline_complete(actor=officer, deadline=deadline)
-    assert done.status == DeadlineStatus.DONE
-    assert done.done_at is not None
-    with pytest.raises(ValidationError, match="already done"):
-        deadline_complete(actor=officer, deadline=deadline)
+    with translation.override("en"):
+        with pytest.raises(
+            TransitionError, match=re.escape("Only the person or unit responsible can complete this deadline.")
+        ):
+            deadline_complete(actor=other, deadline=deadline)
+        done = deadline_complete(actor=officer, deadline=deadline, note="answered")
+        assert done.status == DeadlineStatus.DONE
+        assert done.done_at is not None
+        assert [(c.from_status, c.to_status, c.actor, c.note) for c in status_history_for(done)] == [
+            ("open", "done", officer, "answered")
+        ]
+        with pytest.raises(TransitionError, match=re.escape("A case in status “done” cannot move to “done”.")):
+            deadline_complete(actor=officer, deadline=deadline)
 
 
 @pytest.fixture
@@ -130,8 +139,8 @@ def test_home_panel_lists_the_deadlines(officer, radar):
     response = workspace_client(officer).get(reverse("wagtailadmin_home"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "My deadlines" in html
-    assert html.index("Overdue (1)") < html.index("Due within 7 days (2)") < html.index("Later (1)")
+    assert "Mes échéances" in html  # the workspace speaks French by default
+    assert html.index("En retard (1)") < html.index("À échéance dans les 7 jours (2)") < html.index("Plus tard (1)")
     assert "Not mine" not in html
     assert ">Done<" not in html
     assert reverse("core_calendar_feed") in html
@@ -178,13 +187,13 @@ def test_calendar_tokens_renew_and_revoke(officer):
 def test_calendar_screen(officer):
     client = workspace_client(officer)
     url = reverse("core_calendar_feed")
-    assert "Create my calendar address" in client.get(url).content.decode()
+    assert "Créer mon adresse de calendrier" in client.get(url).content.decode()
     assert client.post(url, {"renew": "1"}).status_code == 302
     token = CalendarFeedToken.objects.get(user=officer, revoked_at__isnull=True)
     page = client.get(url).content.decode()
     assert f"/calendar/{token.token}.ics" in page
-    assert "Yes, revoke it" not in page
-    assert "Yes, revoke it" in client.get(url, {"revoke": "1"}).content.decode()
+    assert "Oui, la révoquer" not in page
+    assert "Oui, la révoquer" in client.get(url, {"revoke": "1"}).content.decode()
     client.post(url, {"revoke": "1"})
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -206,7 +215,7 @@ def test_reminder_digest(officer, permits, radar, mailoutbox):
     mails = {m.to[0]: m for m in mailoutbox}
     assert sorted(mails) == ["colleague@example.org", "officer@example.org", "other@example.org"]
     assert mails["officer@example.org"].subject == "3 deadlines to watch"
-    assert mails["colleague@example.org"].subject == "1 deadline to watch"
+    assert mails["colleague@example.org"].subject == "1 échéance à surveiller"  # no preference: French
     body = mails["officer@example.org"].body
     assert "Overdue:\n- 2026-04-30 Overdue" in body
     assert "- 2026-05-04 Today\n- 2026-05-11 In 7 days" in body
@@ -214,19 +223,21 @@ def test_reminder_digest(officer, permits, radar, mailoutbox):
     assert "Done" not in body
 
 
-def test_reminder_digest_in_the_users_language(officer, mailoutbox):
+@pytest.mark.parametrize(
+    ("language", "subject", "heading"),
+    [
+        ("fr", "1 échéance à surveiller", "À échéance dans les 7 jours"),
+        ("nl", "1 termijn om op te volgen", "Vervalt binnen 7 dagen"),
+    ],
+)
+def test_reminder_digest_in_the_users_language(officer, mailoutbox, language, subject, heading):
     register(officer, title="Soon", due=D(2026, 5, 5))
     profile = UserProfile.get_for_user(officer)
-    profile.preferred_language = "fr"
+    profile.preferred_language = language
     profile.save()
-    from django.utils import translation
-
-    with translation.override("fr"):
-        from django.utils.translation import ngettext
-
-        expected = ngettext("%(count)d deadline to watch", "%(count)d deadlines to watch", 1) % {"count": 1}
     send_deadline_reminders.call("2026-05-04")
-    assert [m.subject for m in mailoutbox] == [expected]
+    assert [m.subject for m in mailoutbox] == [subject]
+    assert heading in mailoutbox[0].body
 
 
 def test_command_queues_todays_reminders(officer, mailoutbox):
