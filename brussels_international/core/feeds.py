@@ -17,13 +17,14 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .deadline_services import calendar_token_create, calendar_token_revoke
+from .i18n import user_language
 from .models import CalendarFeedToken, Deadline
 from .selectors import open_deadlines_for_user
 
@@ -47,7 +48,7 @@ def calendar_for(deadlines: Any) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Brussels International//Deadlines//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Brussels International deadlines")
+    cal.add("x-wr-calname", _("Brussels International deadlines"))
     stamp = timezone.now()
     for deadline in deadlines:
         event = icalendar.Event()
@@ -72,7 +73,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar.") from None
     if not feed.user.is_active:
         raise Http404("No such calendar.")
-    body = calendar_for(open_deadlines_for_user(feed.user))
+    with translation.override(user_language(feed.user)):  # the calendar's name, in the owner's language
+        body = calendar_for(open_deadlines_for_user(feed.user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -44,3 +44,12 @@ class TranslatedFieldsMixin:
     def tr(self, field: str, language: str | None = None) -> str:
         """Return the value of *field* in *language* (active language by default), with fallbacks."""
         return translated(self, field, language)
+
+
+def user_language(user: Any) -> str:
+    """The language *user* chose in the workspace (Wagtail profile), else ``LANGUAGE_CODE``."""
+    from wagtail.users.models import UserProfile
+
+    language = UserProfile.get_for_user(user).get_preferred_language()
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db.models import Q
@@ -14,19 +13,11 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from .feeds import absolute_url
+from .i18n import user_language
 from .models import Deadline, DeadlineStatus
 from .selectors import deadlines_for_user
 
 REMINDER_WINDOW_DAYS = 7
-
-
-def user_language(user: User) -> str:
-    """The language *user* chose in the workspace (Wagtail profile), else ``LANGUAGE_CODE``."""
-    from wagtail.users.models import UserProfile
-
-    language = UserProfile.get_for_user(user).get_preferred_language()
-    codes = {code for code, _name in settings.LANGUAGES}
-    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def reminder_message(user: User, *, today: dt.date) -> tuple[str, str] | None:

@@ -259,3 +259,20 @@ def test_deadlines_for_user_is_one_query(officer, radar, django_assert_num_queri
     with django_assert_num_queries(1):
         lists = deadlines_for_user(officer, today=D(2026, 5, 4))
         assert len(lists["this_week"]) == 7
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("", "Échéances de Brussels International"),  # no preference: the default, French
+        ("nl", "Termijnen van Brussels International"),
+        ("en", "Brussels International deadlines"),
+    ],
+)
+def test_calendar_name_is_in_the_owners_language(officer, language, name):
+    profile = UserProfile.get_for_user(officer)
+    profile.preferred_language = language
+    profile.save()
+    token = calendar_token_create(user=officer)
+    calendar = icalendar.Calendar.from_ical(Client().get(f"/calendar/{token.token}.ics").content)
+    assert str(calendar["X-WR-CALNAME"]) == name
