@@ -106,6 +106,9 @@ class AuditedSnippetViewSet(SnippetViewSet):
     add_view_class = AuditedCreateView
     delete_view_class = AuditedDeleteView
     base_form_class: type[WagtailAdminModelForm] | None = None
+    # A read-only page per record: where search results and documents link to, for users who may
+    # view but not change it.
+    inspect_view_enabled = True
     # Listing search with the ORM (``icontains`` on ``search_fields``): the same on SQLite and
     # PostgreSQL, and always up to date (the database search backend failed on field-restricted
     # searches on SQLite).

@@ -10,3 +10,6 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (cache invalidation only)
+        from .kinds import register_directory_kinds
+
+        register_directory_kinds()
