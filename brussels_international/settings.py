@@ -59,6 +59,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if (DEBUG 
 INSTALLED_APPS = [
     "brussels_international.core",
     "brussels_international.directory",
+    "brussels_international.correspondence",
     "brussels_international.website",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -31,7 +31,8 @@ class GroupSpec:
     """One workspace group: its name, description, and model permissions per app.
 
     ``permissions`` maps ``"app_label.model"`` to the actions granted among
-    ``add``, ``change``, ``delete``, ``view``. Every group gets ``wagtailadmin.access_admin``.
+    ``add``, ``change``, ``delete``, ``view`` and the model's own permissions
+    (codename ``<action>_<model>``, e.g. ``assign_letter``). Every group gets ``wagtailadmin.access_admin``.
     ``edit_pages`` grants add/change/publish on the public site's page tree.
     """
 
@@ -45,6 +46,9 @@ def _all(actions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {f"directory.{model}": actions for model in DIRECTORY_MODELS}
 
 
+LETTERS_UNIT = {"correspondence.letter": ("add", "change", "view", "assign")}
+LETTERS_ALL = {"correspondence.letter": ("add", "change", "view", "assign", "view_all")}
+
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
 
 VIEW = ("view",)
@@ -55,10 +59,15 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Administrator",
         "Manages accounts, groups and every directory record.",
-        {**_all(FULL), "core.auditentry": VIEW, "auth.user": FULL, "auth.group": FULL},
+        {**_all(FULL), **LETTERS_ALL, "core.auditentry": VIEW, "auth.user": FULL, "auth.group": FULL},
         edit_pages=True,
     ),
-    GroupSpec("Director", "Directs the directorate: edits every directory record.", _all(EDIT), True),
+    GroupSpec(
+        "Director",
+        "Directs the directorate: edits every directory record, sees every unit's letters.",
+        {**_all(EDIT), **LETTERS_ALL},
+        True,
+    ),
     GroupSpec(
         "Communication",
         "Keeps the public site and the staff directory up to date.",
@@ -73,7 +82,7 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Bilateral Relations",
         "Bilateral Relations, Public Relations and Protocol unit: keeps the partners.",
-        {**_all(VIEW), "directory.partner": EDIT},
+        {**_all(VIEW), "directory.partner": EDIT, **LETTERS_UNIT},
     ),
     GroupSpec(
         "Multilateral and Europe",
@@ -84,15 +93,16 @@ GROUPS: tuple[GroupSpec, ...] = (
             "directory.internationalorganisation": EDIT,
             "directory.euprogramme": EDIT,
             "directory.topic": EDIT,
+            **LETTERS_UNIT,
         },
     ),
     GroupSpec(
         "EU Delegation",
         "Delegation of the Region to the EU: keeps the EU policy areas.",
-        {**_all(VIEW), "directory.topic": EDIT},
+        {**_all(VIEW), "directory.topic": EDIT, **LETTERS_UNIT},
     ),
-    GroupSpec("Finance and Travel", "Finance and Travel unit.", _all(VIEW)),
-    GroupSpec("Permits", "Permits unit (arms, military and dual-use goods).", _all(VIEW)),
+    GroupSpec("Finance and Travel", "Finance and Travel unit.", {**_all(VIEW), **LETTERS_UNIT}),
+    GroupSpec("Permits", "Permits unit (arms, military and dual-use goods).", {**_all(VIEW), **LETTERS_UNIT}),
 )
 
 

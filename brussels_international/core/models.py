@@ -188,3 +188,23 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user_id}"
+
+
+class NumberSequence(models.Model):
+    """The last number given in a gap-free yearly sequence (letter references, licence numbers).
+
+    Advanced only by :func:`core.sequences.sequence_next`, which locks the row, so two
+    concurrent transactions never get the same number and a rolled-back one leaves no gap.
+    """
+
+    key = models.CharField(_("sequence"), max_length=64)
+    year = models.PositiveIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "year"], name="number_sequence_unique_key_year")]
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.year}: {self.last}"

@@ -42,14 +42,14 @@ class Transition:
             when the guard alone decides, or ``None`` for system moves (commands, tasks) that no
             user may trigger.
         guard: optional extra rule, called with the locked object and the actor.
-        label: short verb shown on the button ("Submit", "Grant").
+        label: short verb shown on the button ("Submit", "Grant"); a lazy translation.
     """
 
     source: str
     target: str
     permission: str | None
     guard: Guard | None = None
-    label: str = ""
+    label: Any = ""
 
 
 class TransitionError(Exception):

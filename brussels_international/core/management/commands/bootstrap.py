@@ -3,7 +3,7 @@
 First run: loads the organisation data file. Later runs keep the data already in the
 database (staff may have edited it in the workspace): the file is applied again only by
 an explicit ``manage.py load_organisation``. Then sets up the groups and the public site
-(creating only what is missing) and, in demo mode, the demo staff accounts.
+(creating only what is missing) and, in demo mode, the demo staff accounts and letters.
 """
 
 from django.conf import settings
@@ -28,3 +28,4 @@ class Command(BaseCommand):
         call_command("setup_site", stdout=self.stdout)
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
+            call_command("load_demo_correspondence", stdout=self.stdout)

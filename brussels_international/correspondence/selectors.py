@@ -1,0 +1,51 @@
+"""Reads of the correspondence module: which letters a user may see, a letter's timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from brussels_international.core.models import AuditEntry, StatusChange
+from brussels_international.core.registry import AnyUser
+from brussels_international.core.selectors import audit_entries_for, status_history_for
+
+from .models import Letter
+
+
+def letters_visible_to(user: AnyUser) -> QuerySet[Letter]:
+    """The letters *user* may open.
+
+    - without ``correspondence.view_letter``: none;
+    - with ``correspondence.view_all_letter`` (Director, Administrator, superusers): all;
+    - otherwise the letters of the units whose workspace group the user belongs to
+      (``Unit.staff_group``) and the letters assigned to the user.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("correspondence.view_letter"):
+        return Letter.objects.none()
+    if user.has_perm("correspondence.view_all_letter"):
+        return Letter.objects.all()
+    groups = list(user.groups.values_list("name", flat=True))
+    return Letter.objects.filter(unit__staff_group__in=groups) | Letter.objects.filter(assigned_to=user)
+
+
+def letter_list(user: AnyUser, *, status: str = "") -> QuerySet[Letter]:
+    """Letters *user* may open, optionally of one status, with unit and officer loaded, newest first."""
+    letters = letters_visible_to(user).select_related("unit", "assigned_to", "deadline")
+    if status:
+        letters = letters.filter(status=status)
+    return letters.order_by("-received_on", "-id")
+
+
+def letter_timeline(letter: Letter) -> list[dict[str, Any]]:
+    """What happened to *letter*, oldest first: audit entries (registration, changes, status moves).
+
+    Each item: ``{"when": datetime, "who": str, "entry": AuditEntry}``.
+    """
+    entries: list[AuditEntry] = list(audit_entries_for(letter))
+    return [{"when": e.created_at, "who": e.actor_label or "—", "entry": e} for e in reversed(entries)]
+
+
+def letter_status_history(letter: Letter) -> QuerySet[StatusChange]:
+    """The status changes of *letter*, oldest first."""
+    return status_history_for(letter)

@@ -1,0 +1,219 @@
+"""Writes of the correspondence module: register, assign, answer, close and reopen a letter.
+
+Each service runs in one transaction, writes the audit trail, moves the status only through
+:func:`core.workflow.transition` with :data:`workflow.TRANSITIONS`, and keeps the letter's
+reply deadline (core deadlines radar) in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from brussels_international.core.deadline_services import deadline_complete, deadline_register
+from brussels_international.core.models import AuditVerb, Deadline, DeadlineCounting
+from brussels_international.core.sequences import sequence_next
+from brussels_international.core.services import Actor, audit_change, audit_record, model_snapshot
+from brussels_international.core.workflow import transition
+from brussels_international.directory.models import Unit
+
+from .models import Letter, LetterStatus
+from .workflow import TRANSITIONS
+
+REPLY_WORKING_DAYS = 15
+"""Working days to answer a letter, counted from the day after receipt."""
+
+REPLY_RULE = "Service standard of Brussels International (demo module): answer within 15 working days of receipt"
+"""The source of :data:`REPLY_WORKING_DAYS`. The demo module has no statutory time limit; the
+real modules cite their ordinance or regulation here."""
+
+SEQUENCE_KEY = "correspondence.letter"
+AUDITED_FIELDS = [
+    "reference",
+    "subject",
+    "sender_name",
+    "sender_organisation",
+    "received_on",
+    "summary",
+    "unit",
+    "assigned_to",
+    "status",
+    "reply_due",
+    "answered_on",
+]
+
+
+def unit_group(unit: Unit) -> Group | None:
+    """The workspace group of *unit*'s staff (``Unit.staff_group``), or ``None``."""
+    if not unit.staff_group:
+        return None
+    return Group.objects.filter(name=unit.staff_group).first()
+
+
+def officer_choices(unit: Unit) -> list[User]:
+    """Active users who may be put in charge of a letter of *unit*: the members of its group."""
+    group = unit_group(unit)
+    if group is None:
+        return []
+    return list(group.user_set.filter(is_active=True).order_by("last_name", "first_name", "username"))
+
+
+def _snapshot(letter: Letter) -> dict[str, object]:
+    return model_snapshot(letter, [f if f not in {"unit", "assigned_to"} else f"{f}_id" for f in AUDITED_FIELDS])
+
+
+def _check_officer(letter: Letter, officer: User) -> None:
+    if not officer.is_active or officer not in officer_choices(letter.unit):
+        raise ValidationError(
+            {"officer": _("%(name)s is not on the staff of %(unit)s.") % {"name": officer, "unit": letter.unit}}
+        )
+
+
+def letter_register(
+    *,
+    actor: User,
+    unit: Unit,
+    subject: str,
+    sender_name: str,
+    received_on: dt.date,
+    sender_organisation: str = "",
+    summary: str = "",
+    officer: User | None = None,
+) -> Letter:
+    """Register an incoming letter, give it its reference and its reply deadline.
+
+    Args:
+        actor: the staff member registering it; needs ``correspondence.add_letter``.
+        unit: the unit that answers.
+        subject, sender_name: required, non-blank.
+        received_on: day of receipt; not in the future (Brussels time).
+        sender_organisation, summary: optional.
+        officer: optional officer in charge, a member of *unit*'s group; when given the letter
+            is assigned at once (``received → assigned``, needs ``correspondence.assign_letter``).
+
+    Returns:
+        The saved letter, reference ``COR-<year of receipt>-<nnnn>`` (gap-free per year), its
+        reply deadline registered: :data:`REPLY_WORKING_DAYS` working days after receipt,
+        Belgian and Brussels public holidays excluded (:mod:`core.deadlines`), responsible:
+        the unit's group and the officer.
+
+    Raises:
+        PermissionDenied: *actor* may not register letters.
+        ValidationError: ``{field: message}`` for a blank subject or sender, a date in the
+            future, an officer outside the unit. Nothing is stored.
+    """
+    if not actor.has_perm("correspondence.add_letter"):
+        raise PermissionDenied(_("You are not allowed to register letters."))
+    errors: dict[str, str] = {}
+    if not subject.strip():
+        errors["subject"] = _("Enter the subject of the letter.")
+    if not sender_name.strip():
+        errors["sender_name"] = _("Enter who sent the letter.")
+    if received_on > timezone.localdate():
+        errors["received_on"] = _("The date of receipt cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        number = sequence_next(key=SEQUENCE_KEY, year=received_on.year)
+        letter = Letter.objects.create(
+            reference=f"COR-{received_on.year}-{number:04d}",
+            subject=subject.strip(),
+            sender_name=sender_name.strip(),
+            sender_organisation=sender_organisation.strip(),
+            received_on=received_on,
+            summary=summary.strip(),
+            unit=unit,
+        )
+        if officer is not None:
+            _check_officer(letter, officer)
+        deadline = deadline_register(
+            actor=actor,
+            title=_("Answer letter %(reference)s: %(subject)s") % {"reference": letter.reference, "subject": subject},
+            legal_basis=REPLY_RULE,
+            start=received_on,
+            days=REPLY_WORKING_DAYS,
+            counting=DeadlineCounting.WORKING,
+            responsible_user=officer,
+            responsible_group=unit_group(unit),
+            obj=letter,
+            url=reverse("correspondence:detail", args=[letter.pk]),
+        )
+        letter.deadline = deadline
+        letter.reply_due = deadline.due_date
+        letter.assigned_to = officer
+        letter.save(update_fields=["deadline", "reply_due", "assigned_to"])
+        audit_record(actor=actor, verb=AuditVerb.CREATED, obj=letter, payload={"changes": {}, **_snapshot(letter)})
+        if officer is not None:
+            transition(actor=actor, obj=letter, to=LetterStatus.ASSIGNED, transitions=TRANSITIONS)
+            letter.refresh_from_db()
+    return letter
+
+
+def letter_assign(*, actor: User, letter: Letter, officer: User) -> Letter:
+    """Put *officer* in charge of *letter*; a received letter becomes assigned.
+
+    The reply deadline's responsible person becomes *officer*.
+
+    Raises:
+        PermissionDenied: *actor* lacks ``correspondence.assign_letter``.
+        ValidationError: ``{"officer": ...}`` when *officer* is not on the unit's staff or
+            inactive; the letter is answered or closed (``{"__all__": ...}``).
+    """
+    if not actor.has_perm("correspondence.assign_letter"):
+        raise PermissionDenied(_("You are not allowed to assign letters."))
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().select_related("unit").get(pk=letter.pk)
+        if locked.status not in (LetterStatus.RECEIVED, LetterStatus.ASSIGNED):
+            raise ValidationError(_("An answered or closed letter cannot be assigned."))
+        _check_officer(locked, officer)
+        before = _snapshot(locked)
+        locked.assigned_to = officer
+        locked.save(update_fields=["assigned_to"])
+        audit_change(actor=actor, obj=locked, before=before, verb=AuditVerb.UPDATED)
+        if locked.deadline_id is not None:
+            Deadline.objects.filter(pk=locked.deadline_id).update(responsible_user=officer)
+        if locked.status == LetterStatus.RECEIVED:
+            transition(actor=actor, obj=locked, to=LetterStatus.ASSIGNED, transitions=TRANSITIONS)
+        locked.refresh_from_db()
+    return locked
+
+
+def letter_answer(*, actor: User, letter: Letter, answered_on: dt.date, note: str = "") -> Letter:
+    """Record that *letter* was answered on *answered_on*; its reply deadline is done.
+
+    Raises:
+        ValidationError: *answered_on* before receipt or in the future.
+        TransitionError: the letter is not assigned, or *actor* is neither the officer in
+            charge nor on the unit's staff (:func:`workflow.officer_or_unit`).
+    """
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": _("The date of the answer cannot be in the future.")})
+    if answered_on < letter.received_on:
+        raise ValidationError({"answered_on": _("The answer cannot predate the letter.")})
+    with transaction.atomic():
+        locked = transition(actor=actor, obj=letter, to=LetterStatus.ANSWERED, transitions=TRANSITIONS, note=note)
+        assert isinstance(locked, Letter)
+        locked.answered_on = answered_on
+        locked.save(update_fields=["answered_on"])
+        deadline = Deadline.objects.filter(pk=locked.deadline_id, status="open").first()
+        if deadline is not None:
+            deadline_complete(actor=actor, deadline=deadline, note=locked.reference)
+    return locked
+
+
+def letter_close(*, actor: User, letter: Letter, note: str = "") -> Letter:
+    """Close an answered letter (``answered → closed``).
+
+    Raises:
+        TransitionError: the letter is not answered. PermissionDenied: *actor* lacks
+        ``correspondence.assign_letter``.
+    """
+    locked = transition(actor=actor, obj=letter, to=LetterStatus.CLOSED, transitions=TRANSITIONS, note=note)
+    assert isinstance(locked, Letter)
+    return locked
