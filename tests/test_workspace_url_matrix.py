@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from brussels_international.core.groups import GROUPS, groups_setup
-from brussels_international.directory.models import Partner, Person
+from brussels_international.correspondence.models import Letter
+from brussels_international.directory.models import Partner, Person, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,12 @@ def only(*allowed: str) -> dict[str, str]:
 
 
 PEOPLE_EDITORS = only("Administrator", "Director", "Communication")
+LETTER_UNITS = {**only(*(n for n in GROUP_NAMES if n != "Communication"))}
+# A letter of the Permits unit: other units get 404 (its existence is not revealed).
+PERMITS_LETTER = {
+    **dict.fromkeys(GROUP_NAMES, "404"),
+    "Administrator": "ok", "Director": "ok", "Permits": "ok", "Communication": "home",
+}  # fmt: skip
 
 # url name, args key, expected answer per group.
 MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
@@ -45,13 +52,21 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("wagtailsnippets_core_auditentry:list", None, only("Administrator")),
     ("wagtailusers_users:index", None, only("Administrator")),
     ("wagtailusers_groups:index", None, only("Administrator")),
+    ("correspondence:list", None, LETTER_UNITS),
+    ("correspondence:create", None, LETTER_UNITS),
+    ("correspondence:detail", "letter", PERMITS_LETTER),
 ]
 
 
 @pytest.fixture
 def objects() -> dict[str, object]:
     groups_setup()
+    permits = Unit.objects.create(slug="permits", name_en="Permits", staff_group="Permits")
     return {
+        "letter": Letter.objects.create(
+            reference="COR-2026-0001", subject="Transit question", sender_name="Nora Stein",
+            received_on="2026-06-01", unit=permits,
+        ),
         "person": Person.objects.create(slug="jane-doe", given_name="Jane", family_name="Doe"),
         "partner": Partner.objects.create(
             slug="prague", kind="city", country="CZ", latitude=50.08, longitude=14.42,

@@ -13,12 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from brussels_international.core.workflow import TransitionError, available_transitions
@@ -39,8 +40,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _visible_letter(request: HttpRequest, pk: int) -> Letter:
-    if not request.user.has_perm("correspondence.view_letter"):
-        raise PermissionDenied
+    """The letter *pk* if *request.user* may see it; 404 otherwise (its existence is not revealed)."""
     return get_object_or_404(letters_visible_to(request.user).select_related("unit", "assigned_to", "deadline"), pk=pk)
 
 
@@ -62,7 +62,7 @@ class LetterListView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.has_perm("correspondence.view_letter"):
-            raise PermissionDenied
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
@@ -93,7 +93,7 @@ class LetterCreateView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.has_perm("correspondence.add_letter"):
-            raise PermissionDenied
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
@@ -103,7 +103,7 @@ class LetterCreateView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.page_title},
         ]
 
-    def form_valid(self, form: LetterForm) -> HttpResponseBase:
+    def form_valid(self, form: LetterForm) -> HttpResponse:
         try:
             letter = letter_register(actor=_user(self.request), **form.cleaned_data)
         except ValidationError as error:
@@ -124,6 +124,8 @@ class LetterDetailView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "mail"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.has_perm("correspondence.view_letter"):
+            return permission_denied(request)
         self.letter = _visible_letter(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 

@@ -26,7 +26,7 @@ def letters_visible_to(user: AnyUser) -> QuerySet[Letter]:
     if user.has_perm("correspondence.view_all_letter"):
         return Letter.objects.all()
     groups = list(user.groups.values_list("name", flat=True))
-    return Letter.objects.filter(unit__staff_group__in=groups) | Letter.objects.filter(assigned_to=user)
+    return Letter.objects.filter(unit__staff_group__in=groups) | Letter.objects.filter(assigned_to_id=user.pk)
 
 
 def letter_list(user: AnyUser, *, status: str = "") -> QuerySet[Letter]:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from brussels_international.core.deadline_services import deadline_complete, deadline_register
 from brussels_international.core.models import AuditVerb, Deadline, DeadlineCounting
 from brussels_international.core.sequences import sequence_next
-from brussels_international.core.services import Actor, audit_change, audit_record, model_snapshot
+from brussels_international.core.services import audit_change, audit_record, model_snapshot
 from brussels_international.core.workflow import transition
 from brussels_international.directory.models import Unit
 
@@ -201,7 +201,7 @@ def letter_answer(*, actor: User, letter: Letter, answered_on: dt.date, note: st
         assert isinstance(locked, Letter)
         locked.answered_on = answered_on
         locked.save(update_fields=["answered_on"])
-        deadline = Deadline.objects.filter(pk=locked.deadline_id, status="open").first()
+        deadline = Deadline.objects.filter(pk=locked.deadline_id, status="open").first() if locked.deadline_id else None
         if deadline is not None:
             deadline_complete(actor=actor, deadline=deadline, note=locked.reference)
     return locked

@@ -32,5 +32,5 @@ class LetterMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_correspondence_menu_item() -> MenuItem:
-    """"Correspondence" in the workspace menu, for users who may see letters."""
+    """ "Correspondence" in the workspace menu, for users who may see letters."""
     return LetterMenuItem(_("Correspondence"), reverse("correspondence:list"), icon_name="mail", order=250)

@@ -27,7 +27,7 @@ def test_the_modules_register_their_kinds_in_order() -> None:
 
 
 def test_a_key_must_name_its_model() -> None:
-    with pytest.raises(ValueError, match="record kind key 'core.wrong' must be 'core.deadline'"):
+    with pytest.raises(ValueError, match=r"record kind key 'core\.wrong' must be 'core\.deadline'"):
         register_kind(RecordKind(key="core.wrong", model=Deadline, label="x", visible_to=lambda u: None, url=str))  # type: ignore[arg-type,return-value]
 
 

@@ -94,7 +94,9 @@ def test_register_gives_gap_free_references_per_year_and_the_reply_deadline(org)
     assert deadline.responsible_user is None
     assert deadline.url == reverse("correspondence:detail", args=[first.pk])
     assert first.status == LetterStatus.RECEIVED
-    assert AuditEntry.objects.filter(object_id=str(first.pk), verb="created", object_repr__startswith="COR-").count() == 1
+    assert (
+        AuditEntry.objects.filter(object_id=str(first.pk), verb="created", object_repr__startswith="COR-").count() == 1
+    )
 
 
 @time_machine.travel(TODAY)
@@ -187,7 +189,12 @@ def test_the_screens_register_show_and_hide_letters(org, client: Client):  # typ
 
     response = client.post(
         reverse("correspondence:create"),
-        {"subject": "Transit question", "sender_name": "Nora Stein", "received_on": "2026-06-10", "unit": org["permits"].pk},
+        {
+            "subject": "Transit question",
+            "sender_name": "Nora Stein",
+            "received_on": "2026-06-10",
+            "unit": org["permits"].pk,
+        },
     )
     letter = Letter.objects.get()
     assert response.status_code == 302
@@ -231,7 +238,9 @@ def test_demo_letters_cover_every_status_and_only_in_demo_mode(org, settings):  
     from brussels_international.directory.models import Unit
 
     for group in ("Bilateral Relations", "Multilateral and Europe", "EU Delegation", "Finance and Travel", "Director"):
-        Unit.objects.get_or_create(slug=group.lower().replace(" ", "-"), defaults={"staff_group": group, "name_en": group})
+        Unit.objects.get_or_create(
+            slug=group.lower().replace(" ", "-"), defaults={"staff_group": group, "name_en": group}
+        )
     call_command("load_demo_correspondence")
     counts = {status: Letter.objects.filter(status=status).count() for status in LetterStatus.values}
     assert counts == {"received": 3, "assigned": 4, "answered": 2, "closed": 2}
