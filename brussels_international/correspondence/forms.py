@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from brussels_international.directory.models import Unit
@@ -30,6 +31,13 @@ class LetterForm(forms.Form):
     )
     unit = forms.ModelChoiceField(label=_("Unit that answers"), queryset=Unit.objects.order_by("order"))
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def clean_received_on(self) -> Any:
+        """Listed with the other errors at once (the service checks it again)."""
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(gettext("The date of receipt cannot be in the future."))
+        return received_on
 
 
 class AssignForm(forms.Form):
