@@ -481,9 +481,16 @@ def test_upload_screen_ignores_an_outside_next_address(editor, partner):
     assert response["Location"] == reverse("wagtailsnippets_directory_partner:inspect", args=[partner.pk])
 
 
+def english(user: User) -> User:
+    """*user* reads the workspace in English (the default is French)."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
 def test_upload_screen_shows_the_error_at_the_top_and_next_to_the_field(editor, partner, storage_dir):
-    with translation.override("en"):
-        response = client_for(editor).post(upload_url(partner), {"document-file": upload("x.pdf", PNG)})
+    response = client_for(english(editor)).post(upload_url(partner), {"document-file": upload("x.pdf", PNG)})
     assert response.status_code == 200
     message = (
         "“x.pdf” is named as a .pdf file but its content is a PNG image. Rename it with the right extension "
@@ -546,10 +553,9 @@ def test_partner_page_for_readers_has_no_upload_nor_delete(agreement, reader, pa
 
 
 def test_panel_shows_size_type_and_uploader_in_english(agreement, editor, partner):
-    profile = UserProfile.get_for_user(editor)
-    profile.preferred_language = "en"
-    profile.save()
-    html = client_for(editor).get(reverse("wagtailsnippets_directory_partner:inspect", args=[partner.pk])).content
+    html = (
+        client_for(english(editor)).get(reverse("wagtailsnippets_directory_partner:inspect", args=[partner.pk])).content
+    )
     html = html.decode()
     assert "Documents (1)" in html
     assert "<td>PDF</td>" in html
