@@ -8,11 +8,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from brussels_international.core.document_views import download_view as document_download_view
 from brussels_international.core.feeds import calendar_feed
 from brussels_international.directory.api import api
 from brussels_international.website import views as website_views
 
 urlpatterns = [
+    # Before the workspace's URLs, whose never_cache would rewrite this download's Cache-Control.
+    path("admin/dossier-documents/<int:pk>/download/", document_download_view, name="core_document_download"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),

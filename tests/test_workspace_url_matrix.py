@@ -1,6 +1,7 @@
 """Every workspace screen of the platform, with each group's user and with an anonymous user,
 checked against a written matrix: "ok" (200), "home" (refused: back to the workspace home with a
-message), "login" (sent to the sign-in page).
+message), "login" (sent to the sign-in page), or another status code ("403": the dossier documents'
+screens refuse a user who may see the record but not change it).
 
 Wagtail's own screens that staff use daily (home, pages, account) are in the matrix too; the
 directory's per-model screens are covered model by model in ``core/tests/test_groups.py``.
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from brussels_international.core.documents import document_delete, document_upload
 from brussels_international.core.groups import GROUPS, groups_setup
 from brussels_international.correspondence.models import Letter
 from brussels_international.directory.models import Partner, Person, Unit
@@ -23,8 +27,8 @@ GROUP_NAMES = [spec.name for spec in GROUPS]
 EVERYONE = dict.fromkeys(GROUP_NAMES, "ok")
 
 
-def only(*allowed: str) -> dict[str, str]:
-    return {name: ("ok" if name in allowed else "home") for name in GROUP_NAMES}
+def only(*allowed: str, refused: str = "home") -> dict[str, str]:
+    return {name: ("ok" if name in allowed else refused) for name in GROUP_NAMES}
 
 
 PEOPLE_EDITORS = only("Administrator", "Director", "Communication")
@@ -34,6 +38,8 @@ PERMITS_LETTER = {
     **dict.fromkeys(GROUP_NAMES, "404"),
     "Administrator": "ok", "Director": "ok", "Permits": "ok", "Communication": "home",
 }  # fmt: skip
+
+PARTNER_DOCUMENT_EDITORS = only("Administrator", "Director", "Bilateral Relations", refused="403")
 
 # url name, args key, expected answer per group.
 MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
@@ -49,6 +55,11 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("wagtailsnippets_directory_person:delete", "person", only("Administrator")),
     ("wagtailsnippets_directory_partner:add", None, only("Administrator", "Director", "Bilateral Relations")),
     ("wagtailsnippets_directory_partner:edit", "partner", only("Administrator", "Director", "Bilateral Relations")),
+    ("wagtailsnippets_directory_partner:inspect", "partner", EVERYONE),  # with the partner's documents
+    ("core_document_download", "document", EVERYONE),
+    ("core_document_upload", "partner_documents", PARTNER_DOCUMENT_EDITORS),
+    ("core_document_delete", "document", PARTNER_DOCUMENT_EDITORS),
+    ("core_document_restore", "deleted_document", PARTNER_DOCUMENT_EDITORS),
     ("wagtailsnippets_core_auditentry:list", None, only("Administrator")),
     ("wagtailusers_users:index", None, only("Administrator")),
     ("wagtailusers_groups:index", None, only("Administrator")),
@@ -59,20 +70,37 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
 
 
 @pytest.fixture
-def objects() -> dict[str, object]:
+def objects(settings, tmp_path) -> dict[str, object]:
     groups_setup()
     permits = Unit.objects.create(slug="permits", name_en="Permits", staff_group="Permits")
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    partner = Partner.objects.create(
+        slug="prague", kind="city", country="CZ", latitude=50.08, longitude=14.42,
+        name_fr="Prague", name_nl="Praag", name_en="Prague",
+    )  # fmt: skip
+    document, deleted = (
+        document_upload(actor=None, dossier=partner, uploaded_file=SimpleUploadedFile(name, b"Signed."))
+        for name in ("agreement.txt", "draft.txt")
+    )
+    document_delete(actor=None, document=deleted)
     return {
         "letter": Letter.objects.create(
-            reference="COR-2026-0001", subject="Transit question", sender_name="Nora Stein",
-            received_on="2026-06-01", unit=permits,
+            reference="COR-2026-0001",
+            subject="Transit question",
+            sender_name="Nora Stein",
+            received_on="2026-06-01",
+            unit=permits,
         ),
         "person": Person.objects.create(slug="jane-doe", given_name="Jane", family_name="Doe"),
-        "partner": Partner.objects.create(
-            slug="prague", kind="city", country="CZ", latitude=50.08, longitude=14.42,
-            name_fr="Prague", name_nl="Praag", name_en="Prague",
-        ),
-    }  # fmt: skip
+        "partner": partner,
+        "partner_documents": (ContentType.objects.get_for_model(Partner).pk, partner.pk),
+        "document": document,
+        "deleted_document": deleted,
+    }
 
 
 def answer(response) -> str:
@@ -86,7 +114,10 @@ def answer(response) -> str:
 
 
 def url_for(name: str, key: str | None, objects: dict[str, object]) -> str:
-    return reverse(name, args=[objects[key].pk] if key else [])
+    if key is None:
+        return reverse(name)
+    target = objects[key]
+    return reverse(name, args=target if isinstance(target, tuple) else [target.pk])
 
 
 @pytest.mark.parametrize("group_name", GROUP_NAMES)

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (cache invalidation only)
+        from .documents import register_document_kind
+
+        register_document_kind()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 
 class AuditVerb(models.TextChoices):
@@ -208,3 +212,101 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.year}: {self.last}"
+
+
+def documents_storage() -> Any:
+    """The storage of dossier attachments: ``storages["documents"]``, looked up at each use.
+
+    A proxy rather than the storage itself, so that a change of ``STORAGES`` (tests, the
+    ``settings`` fixture) takes effect without reloading the model (``FileField`` calls a
+    storage callable only once, when the model is defined).
+    """
+    from .document_storage import DocumentsStorage
+
+    return DocumentsStorage()
+
+
+class DocumentTextStatus(models.TextChoices):
+    """Where the extraction of a document's text (for search) stands."""
+
+    PENDING = "pending", _("waiting for extraction")
+    EXTRACTED = "extracted", _("text extracted")
+    NONE = "none", _("no text")
+    FAILED = "failed", _("extraction failed")
+
+
+class DocumentQuerySet(SearchableQuerySetMixin, models.QuerySet):
+    """Documents, searchable with the workspace's search backend (``.search("words")``)."""
+
+
+class Document(index.Indexed, models.Model):
+    """A file attached to a dossier: any record of a kind registered in :mod:`core.registry`.
+
+    Written only by the services of :mod:`core.documents` (upload, delete, restore); the file
+    lives in the ``documents`` storage under a random name, and is served only by the
+    workspace download view to users who may open the dossier. ``name`` is the sanitised file
+    name (extension from the detected type), ``text`` the text extracted from a PDF or text
+    file for search. Deleting sets ``deleted_at`` (the file stays in storage: "Undo").
+    """
+
+    object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
+    dossier = GenericForeignKey("object_type", "object_id", for_concrete_model=False)
+    file = models.FileField(_("file"), storage=documents_storage, max_length=255)
+    name = models.CharField(_("file name"), max_length=255)
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    text = models.TextField(_("text"), blank=True)
+    text_status = models.CharField(
+        _("text extraction"), max_length=16, choices=DocumentTextStatus.choices, default=DocumentTextStatus.PENDING
+    )
+    text_note = models.CharField(_("text extraction note"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("title", boost=2),
+        index.SearchField("text"),
+        index.AutocompleteField("name"),
+        index.AutocompleteField("title"),
+        index.FilterField("object_type"),
+        index.FilterField("object_id"),
+        index.FilterField("deleted_at"),
+        index.FilterField("uploaded_at"),
+    ]
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-uploaded_at"])]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title or self.name
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from brussels_international.core.models import AuditEntry, StatusChange
 from brussels_international.core.registry import AnyUser
@@ -25,8 +25,8 @@ def letters_visible_to(user: AnyUser) -> QuerySet[Letter]:
         return Letter.objects.none()
     if user.has_perm("correspondence.view_all_letter"):
         return Letter.objects.all()
-    groups = list(user.groups.values_list("name", flat=True))
-    return Letter.objects.filter(unit__staff_group__in=groups) | Letter.objects.filter(assigned_to_id=user.pk)
+    groups = user.groups.values("name")  # a subquery: no query of its own
+    return Letter.objects.filter(Q(unit__staff_group__in=groups) | Q(assigned_to_id=user.pk))
 
 
 def letter_list(user: AnyUser, *, status: str = "") -> QuerySet[Letter]:

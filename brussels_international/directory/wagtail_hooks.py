@@ -20,6 +20,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from brussels_international.core.admin_views import AuditedSnippetViewSet
+from brussels_international.core.document_views import DossierInspectView
 from brussels_international.core.forms import LinesField
 
 from .admin_views import StaffImportView
@@ -121,6 +122,7 @@ class PartnerViewSet(AuditedSnippetViewSet):
     list_filter = ["kind", "has_agreement"]
     search_fields = ["name_fr", "name_nl", "name_en"]
     base_form_class = AliasesForm
+    inspect_view_class = DossierInspectView  # with the partner's documents (signed agreements...)
     panels = [
         *_names(),
         FieldPanel("aliases"),
