@@ -32,6 +32,7 @@ setup: $(VENV)/.installed messages
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (workspace: http://$(HOST):$(PORT)/admin/). Ctrl-C stops the server and the worker."
+	DEBUG=1 DEMO_MODE=1 $(PY) manage.py schedule_tasks
 	DEBUG=1 DEMO_MODE=1 $(PY) manage.py db_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DEBUG=1 DEMO_MODE=1 $(PY) manage.py runserver $(HOST):$(PORT)

@@ -1,7 +1,8 @@
 """Every workspace screen of the platform, with each group's user and with an anonymous user,
 checked against a written matrix: "ok" (200), "home" (refused: back to the workspace home with a
-message), "login" (sent to the sign-in page), or another status code ("403": the dossier documents'
-screens refuse a user who may see the record but not change it).
+message), "login" (sent to the sign-in page), "404" (someone else's notification, a letter of
+another unit: as if absent) or another status code ("403": the dossier documents' screens refuse
+a user who may see the record but not change it).
 
 Wagtail's own screens that staff use daily (home, pages, account) are in the matrix too; the
 directory's per-model screens are covered model by model in ``core/tests/test_groups.py``.
@@ -9,15 +10,20 @@ directory's per-model screens are covered model by model in ``core/tests/test_gr
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from brussels_international.core.deadline_services import deadline_complete, deadline_register
 from brussels_international.core.documents import document_delete, document_upload
 from brussels_international.core.groups import GROUPS, groups_setup
+from brussels_international.core.notifications import notify
 from brussels_international.correspondence.models import Letter
 from brussels_international.directory.models import Partner, Person, Unit
 
@@ -66,14 +72,27 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("correspondence:list", None, LETTER_UNITS),
     ("correspondence:create", None, LETTER_UNITS),
     ("correspondence:detail", "letter", PERMITS_LETTER),
+    ("core_notifications", None, EVERYONE),
+    ("core_notification_open", "notification", dict.fromkeys(GROUP_NAMES, "404")),  # someone else's
+    ("core_deadline_complete", "deadline", only("Permits")),  # the unit responsible for it
+    ("core_deadline_reopen", "done_deadline", only("Permits")),
+    ("background_tasks:index", None, only("Administrator")),
+    ("background_tasks:inspect", "failed_task", only("Administrator")),
+    ("background_tasks:retry", "failed_task", only("Administrator")),
 ]
 
 
 @pytest.fixture
 def objects(settings, tmp_path) -> dict[str, object]:
     groups_setup()
-    permits = Unit.objects.create(slug="permits", name_en="Permits", staff_group="Permits")
-
+    permits_unit = Unit.objects.create(slug="permits", name_en="Permits", staff_group="Permits")
+    permits = Group.objects.get(name="Permits")
+    owner = User.objects.create_user("owner-of-the-notification")
+    owner.groups.add(permits)
+    done = deadline_register(
+        actor=None, title="Done", legal_basis="", due=dt.date(2026, 5, 4), responsible_group=permits
+    )
+    deadline_complete(actor=owner, deadline=done)
     settings.STORAGES = {
         **settings.STORAGES,
         "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
@@ -93,7 +112,20 @@ def objects(settings, tmp_path) -> dict[str, object]:
             subject="Transit question",
             sender_name="Nora Stein",
             received_on="2026-06-01",
-            unit=permits,
+            unit=permits_unit,
+        ),
+        "notification": notify(recipient=owner, kind="deadline_assigned", context={"deadline": done}, mail=False),
+        "deadline": deadline_register(
+            actor=None, title="Open", legal_basis="", due=dt.date(2026, 5, 4), responsible_group=permits
+        ),
+        "done_deadline": done,
+        "failed_task": DBTaskResult.objects.create(
+            task_path="brussels_international.core.tasks.send_deadline_reminders",
+            args_kwargs={"args": ["2026-05-04"], "kwargs": {}},
+            backend_name="default",
+            status="FAILED",
+            exception_class_path="smtplib.SMTPServerDisconnected",
+            traceback="Traceback (most recent call last): ...",
         ),
         "person": Person.objects.create(slug="jane-doe", given_name="Jane", family_name="Doe"),
         "partner": partner,

@@ -14,11 +14,13 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from .deadlines import add_calendar_days, add_working_days
 from .models import AuditVerb, CalendarFeedToken, Deadline, DeadlineCounting, DeadlineStatus
+from .notifications import notify
 from .services import Actor, audit_record
 from .workflow import ANYONE, Transition, transition
 
@@ -52,6 +54,8 @@ def deadline_register(
 
     Returns:
         The saved :class:`Deadline`; an audit entry "created" is written in the same transaction.
+        When *responsible_user* is someone other than *actor*, they get a "deadline_assigned"
+        notification (in the workspace, and by mail once the transaction commits).
 
     Raises:
         ValidationError: no responsible; both *due* and *start*/*days* given; neither; a
@@ -98,6 +102,15 @@ def deadline_register(
             target=obj,
             payload={"due_date": due, "responsible": str(responsible_user or responsible_group)},
         )
+        if responsible_user is not None and (not isinstance(actor, User) or actor.pk != responsible_user.pk):
+            notify(
+                recipient=responsible_user,
+                kind="deadline_assigned",
+                context={"deadline": deadline},
+                url=url or reverse("wagtailadmin_home"),
+                actor=actor,
+                obj=deadline,
+            )
     return deadline
 
 
@@ -117,8 +130,18 @@ def _responsible_guard(deadline: Deadline, actor: Actor) -> str | None:
     return gettext("Only the person or unit responsible can complete this deadline.")
 
 
-DEADLINE_TRANSITIONS = (Transition(DeadlineStatus.OPEN, DeadlineStatus.DONE, ANYONE, _responsible_guard, label="Done"),)
-"""The status graph of a deadline: open → done, by the person or a member of the unit responsible."""
+def _responsible_reopen_guard(deadline: Deadline, actor: Actor) -> str | None:
+    if deadline_may_complete(deadline, actor):
+        return None
+    return gettext("Only the person or unit responsible can reopen this deadline.")
+
+
+DEADLINE_TRANSITIONS = (
+    Transition(DeadlineStatus.OPEN, DeadlineStatus.DONE, ANYONE, _responsible_guard, label="Done"),
+    Transition(DeadlineStatus.DONE, DeadlineStatus.OPEN, ANYONE, _responsible_reopen_guard, label="Reopen"),
+)
+"""The status graph of a deadline: open → done and back (done → open, to undo a mistake), each by
+the person or a member of the unit responsible (or a superuser)."""
 
 
 def deadline_complete(*, actor: Actor, deadline: Deadline, note: str = "") -> Deadline:
@@ -134,6 +157,24 @@ def deadline_complete(*, actor: Actor, deadline: Deadline, note: str = "") -> De
             actor=actor, obj=deadline, to=DeadlineStatus.DONE, transitions=DEADLINE_TRANSITIONS, note=note
         )
         Deadline.objects.filter(pk=locked.pk).update(done_at=timezone.now())
+        locked.refresh_from_db()
+    return locked  # type: ignore[return-value]
+
+
+def deadline_reopen(*, actor: Actor, deadline: Deadline, note: str = "") -> Deadline:
+    """Put a done *deadline* back to open (the "Undo" of marking it done) through the shared
+    :func:`~core.workflow.transition` (status change, audit entry), and clear ``done_at``; one
+    transaction.
+
+    Raises:
+        TransitionError: *actor* is not responsible for it (see :func:`deadline_may_complete`),
+            or it is not done; the message says which, in the active language.
+    """
+    with transaction.atomic():
+        locked = transition(
+            actor=actor, obj=deadline, to=DeadlineStatus.OPEN, transitions=DEADLINE_TRANSITIONS, note=note
+        )
+        Deadline.objects.filter(pk=locked.pk).update(done_at=None)
         locked.refresh_from_db()
     return locked  # type: ignore[return-value]
 

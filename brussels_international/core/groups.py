@@ -59,7 +59,14 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Administrator",
         "Manages accounts, groups and every directory record.",
-        {**_all(FULL), **LETTERS_ALL, "core.auditentry": VIEW, "auth.user": FULL, "auth.group": FULL},
+        {
+            **_all(FULL),
+            **LETTERS_ALL,
+            "core.auditentry": VIEW,
+            "auth.user": FULL,
+            "auth.group": FULL,
+            "django_tasks_database.dbtaskresult": VIEW,  # background tasks (django-tasks-db's app label)
+        },
         edit_pages=True,
     ),
     GroupSpec(

@@ -23,6 +23,7 @@ class AuditVerb(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("status changed")
     IMPORTED = "imported", _("imported")
     LOADED = "loaded", _("loaded from reference data")
+    RETRIED = "retried", _("run again")
 
 
 class AuditEntry(models.Model):
@@ -310,3 +311,46 @@ class Document(index.Indexed, models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class Notification(models.Model):
+    """One message to one person: shown in the workspace's notifications list and (usually) mailed.
+
+    Created only by :func:`core.notifications.notify`, in the transaction of the change it
+    announces. ``title`` and ``body`` are rendered once, in the recipient's language, from the
+    templates of its ``kind`` (``core/notifications/<kind>/``). ``read_at`` is empty while unread.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    object_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    about = GenericForeignKey("object_type", "object_id")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,4 +1,4 @@
-"""Read helpers of the core: the audit trail and status history of an object, deadlines."""
+"""Read helpers of the core: the audit trail and status history of an object, deadlines, notifications."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from .models import AuditEntry, Deadline, DeadlineStatus, StatusChange
+from .models import AuditEntry, Deadline, DeadlineStatus, Notification, StatusChange
 
 
 def audit_entries_for(obj: models.Model) -> QuerySet[AuditEntry]:
@@ -53,3 +53,17 @@ def deadlines_for_user(user: User, *, today: dt.date) -> dict[str, list[Deadline
         else:
             lists["later"].append(deadline)
     return lists
+
+
+def notifications_for_user(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """*user*'s notifications: unread first, then newest first (only the unread with *unread_only*)."""
+    notifications = Notification.objects.filter(recipient=user)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    unread_first = models.Case(models.When(read_at__isnull=True, then=0), default=1)
+    return notifications.order_by(unread_first, "-created_at", "-id")
+
+
+def unread_notification_count(user: User) -> int:
+    """How many of *user*'s notifications are unread (one ``COUNT`` query)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

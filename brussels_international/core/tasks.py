@@ -1,23 +1,36 @@
-"""Background tasks of the core (django-tasks): the daily deadline reminder digest."""
+"""Background tasks of the core (django-tasks): the daily deadline reminder digest and its schedule.
+
+The digest runs every day at :data:`REMINDER_TIME` in :data:`REMINDER_TIME_ZONE`: each run queues
+the next one (``run_after``), and ``manage.py schedule_tasks`` (run by ``make run`` and
+``bootstrap`` before the worker starts) queues the next run when none waits, so the chain
+starts on a new database and survives a lost run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
+from .background import enqueue_once, retrying_task
 from .feeds import absolute_url
 from .i18n import user_language
 from .models import Deadline, DeadlineStatus
 from .selectors import deadlines_for_user
 
+logger = logging.getLogger(__name__)
+
 REMINDER_WINDOW_DAYS = 7
+REMINDER_TIME = dt.time(7, 0)
+REMINDER_TIME_ZONE = ZoneInfo("Europe/Brussels")
 
 
 def reminder_message(user: User, *, today: dt.date) -> tuple[str, str] | None:
@@ -44,32 +57,83 @@ def reminder_message(user: User, *, today: dt.date) -> tuple[str, str] | None:
     return subject, "\n".join(lines)
 
 
-@task()
+def next_reminder_run(now: dt.datetime | None = None) -> dt.datetime:
+    """The next :data:`REMINDER_TIME` (07:00) in Brussels strictly after *now* (default: now).
+
+    Returns:
+        An aware date and time in Europe/Brussels: 07:00 is 06:00 UTC in winter (CET) and 05:00
+        UTC in summer (CEST); ``zoneinfo`` picks the offset of that day.
+    """
+    local = timezone.localtime(now or timezone.now(), REMINDER_TIME_ZONE)
+    run = dt.datetime.combine(local.date(), REMINDER_TIME, tzinfo=REMINDER_TIME_ZONE)
+    if run <= local:
+        run = dt.datetime.combine(local.date() + dt.timedelta(days=1), REMINDER_TIME, tzinfo=REMINDER_TIME_ZONE)
+    return run
+
+
+def schedule_deadline_reminders(now: dt.datetime | None = None) -> DBTaskResult | None:
+    """Queue the reminder digest for the next 07:00 in Brussels (:func:`next_reminder_run`), for
+    that day, unless that run already waits (idempotent).
+
+    Returns:
+        The queued task result, or ``None`` when it was already queued or the task backend cannot
+        run tasks later (the immediate backend of the tests).
+    """
+    run = next_reminder_run(now)
+    return enqueue_once(send_deadline_reminders, run_after=run, args=[run.date().isoformat()])
+
+
+@retrying_task(max_attempts=3, backoff_seconds=300)
 def send_deadline_reminders(today_iso: str) -> int:
-    """Send one digest mail per user with open deadlines overdue or due within 7 days.
+    """Queue one digest mail (:func:`send_deadline_reminder_mail`) per user with open deadlines
+    overdue or due within 7 days, then make sure tomorrow's run is queued
+    (:func:`schedule_deadline_reminders`, also when this run fails).
+
+    Each mail is its own task, retried on its own: a mail server failure for one person does not
+    send the others' mails twice.
 
     Args:
         today_iso: the day of the run, ``YYYY-MM-DD`` (the command passes today in Brussels).
 
     Returns:
-        The number of mails sent. Users with nothing due, inactive users and users without an
+        The number of mails queued. Users with nothing due, inactive users and users without an
         e-mail address get none.
     """
-    today = dt.date.fromisoformat(today_iso)
-    horizon = today + dt.timedelta(days=REMINDER_WINDOW_DAYS)
-    due = Deadline.objects.filter(status=DeadlineStatus.OPEN, due_date__lte=horizon)
-    users = (
-        User.objects.filter(is_active=True)
-        .exclude(email="")
-        .filter(Q(deadlines__in=due) | Q(groups__deadlines__in=due))
-        .distinct()
-        .order_by("pk")
-    )
-    sent = 0
-    for user in users:
-        message = reminder_message(user, today=today)
-        if message is None:
-            continue
-        subject, body = message
-        sent += send_mail(subject, body, None, [user.email])
-    return sent
+    try:
+        today = dt.date.fromisoformat(today_iso)
+        horizon = today + dt.timedelta(days=REMINDER_WINDOW_DAYS)
+        due = Deadline.objects.filter(status=DeadlineStatus.OPEN, due_date__lte=horizon)
+        users = (
+            User.objects.filter(is_active=True)
+            .exclude(email="")
+            .filter(Q(deadlines__in=due) | Q(groups__deadlines__in=due))
+            .distinct()
+            .order_by("pk")
+        )
+        user_ids = list(users.values_list("pk", flat=True))
+        for user_id in user_ids:
+            send_deadline_reminder_mail.enqueue(user_id, today_iso)
+        return len(user_ids)
+    finally:
+        try:
+            schedule_deadline_reminders()
+        except Exception:  # a failed schedule must not hide the run's own outcome
+            logger.exception("Could not schedule the next deadline reminders.")
+
+
+@retrying_task(max_attempts=3, backoff_seconds=60)
+def send_deadline_reminder_mail(user_id: int, today_iso: str) -> int:
+    """Send user *user_id* their deadline digest of *today_iso* (see :func:`reminder_message`).
+
+    Returns:
+        1 when sent; 0 when the user is gone, inactive, without address, or has nothing due
+        any more. Mail server errors raise, so the task is retried.
+    """
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return 0
+    message = reminder_message(user, today=dt.date.fromisoformat(today_iso))
+    if message is None:
+        return 0
+    subject, body = message
+    return send_mail(subject, body, None, [user.email])

@@ -150,4 +150,5 @@ def register_calendar_feed_url() -> list[Any]:
     return [path("calendar/", CalendarFeedView.as_view(), name="core_calendar_feed")]
 
 
-from . import hooks_documents  # noqa: E402,F401
+# The hooks of the other core parts live in their own modules; importing them registers them.
+from . import hooks_documents, hooks_notifications  # noqa: E402,F401

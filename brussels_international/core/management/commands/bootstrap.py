@@ -3,7 +3,8 @@
 First run: loads the organisation data file. Later runs keep the data already in the
 database (staff may have edited it in the workspace): the file is applied again only by
 an explicit ``manage.py load_organisation``. Then sets up the groups and the public site
-(creating only what is missing) and, in demo mode, the demo staff accounts and letters.
+(creating only what is missing), queues the recurring background tasks (``schedule_tasks``)
+and, in demo mode, the demo staff accounts and letters.
 """
 
 from django.conf import settings
@@ -14,7 +15,10 @@ from brussels_international.directory.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Load the organisation data (first run only), set up groups and the public site; demo accounts in demo mode."
+    help = (
+        "Load the organisation data (first run only), set up groups and the public site, queue the recurring "
+        "tasks; demo accounts in demo mode."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         if Unit.objects.exists():
@@ -26,6 +30,7 @@ class Command(BaseCommand):
             call_command("load_organisation", stdout=self.stdout)
         call_command("setup_groups", stdout=self.stdout)
         call_command("setup_site", stdout=self.stdout)
+        call_command("schedule_tasks", stdout=self.stdout)
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
             call_command("load_demo_correspondence", stdout=self.stdout)
