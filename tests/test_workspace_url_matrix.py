@@ -2,6 +2,9 @@
 checked against a written matrix: "ok" (200), "home" (refused: back to the workspace home with a
 message), "login" (sent to the sign-in page).
 
+Group users are signed in with a verified two-factor session (``staff_login``); a signed-in user
+who has not given a code is sent to the two-factor step from every screen of the matrix.
+
 Wagtail's own screens that staff use daily (home, pages, account) are in the matrix too; the
 directory's per-model screens are covered model by model in ``core/tests/test_groups.py``.
 """
@@ -12,8 +15,11 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from brussels_international.core.groups import GROUPS, groups_setup
+from brussels_international.core.tests.auth import TEST_KEY, staff_login
+from brussels_international.core.two_factor import with_next
 from brussels_international.directory.models import Partner, Person
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +51,10 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("wagtailsnippets_core_auditentry:list", None, only("Administrator")),
     ("wagtailusers_users:index", None, only("Administrator")),
     ("wagtailusers_groups:index", None, only("Administrator")),
+    ("core_2fa_device", None, EVERYONE),
+    ("core_2fa_setup", None, EVERYONE),  # verified: may replace their device
+    ("core_2fa_verify", None, dict.fromkeys(GROUP_NAMES, "home")),  # already verified: straight to `next` (home)
+    ("core_2fa_reset", "user", only("Administrator")),  # those who manage accounts (auth.change_user)
 ]
 
 
@@ -57,6 +67,7 @@ def objects() -> dict[str, object]:
             slug="prague", kind="city", country="CZ", latitude=50.08, longitude=14.42,
             name_fr="Prague", name_nl="Praag", name_en="Prague",
         ),
+        "user": User.objects.create_user("colleague", password="x" * 12),
     }  # fmt: skip
 
 
@@ -80,7 +91,7 @@ def test_each_group_gets_what_the_matrix_says(group_name, objects):
                                     first_name="A", last_name="B")  # fmt: skip
     user.groups.add(Group.objects.get(name=group_name))
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     seen = {name: answer(client.get(url_for(name, key, objects))) for name, key, _ in MATRIX}
     assert seen == {name: expected[group_name] for name, _, expected in MATRIX}
 
@@ -89,3 +100,46 @@ def test_anonymous_users_are_sent_to_sign_in(objects):
     client = Client()
     seen = {name: answer(client.get(url_for(name, key, objects))) for name, key, _ in MATRIX}
     assert seen == dict.fromkeys(seen, "login")
+
+
+def unverified_client(group_name: str, *, with_device: bool) -> Client:
+    user = User.objects.create_user("unverified", password="x" * 12)
+    user.groups.add(Group.objects.get(name=group_name))
+    if with_device:
+        TOTPDevice.objects.create(user=user, name="phone", key=TEST_KEY, confirmed=True)
+    client = Client()
+    client.force_login(user)  # the password step only
+    return client
+
+
+@pytest.mark.parametrize("group_name", GROUP_NAMES)
+def test_a_user_who_has_not_given_a_code_is_sent_to_verify_from_every_screen(group_name, objects):
+    client = unverified_client(group_name, with_device=True)
+    seen = {name: client.get(url_for(name, key, objects)) for name, key, _ in MATRIX}
+    assert {name: (r.status_code, r.get("Location")) for name, r in seen.items()} == {
+        name: (
+            (200, None)
+            if name == "core_2fa_verify"
+            # a password alone never reaches the set-up page of someone who has a device
+            else (302, with_next("core_2fa_verify", "/admin/"))
+            if name == "core_2fa_setup"
+            else (302, with_next("core_2fa_verify", url_for(name, key, objects)))
+        )
+        for name, key, _ in MATRIX
+    }
+
+
+@pytest.mark.parametrize("group_name", GROUP_NAMES)
+def test_a_user_without_a_device_is_sent_to_set_up_from_every_screen(group_name, objects):
+    client = unverified_client(group_name, with_device=False)
+    seen = {name: client.get(url_for(name, key, objects)) for name, key, _ in MATRIX}
+    assert {name: (r.status_code, r.get("Location")) for name, r in seen.items()} == {
+        name: (
+            (200, None)
+            if name == "core_2fa_setup"
+            else (302, with_next("core_2fa_setup", "/admin/"))
+            if name == "core_2fa_verify"
+            else (302, with_next("core_2fa_setup", url_for(name, key, objects)))
+        )
+        for name, key, _ in MATRIX
+    }
