@@ -8,12 +8,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck check bench messages setup clean-db help
+.PHONY: run test lint typecheck check bench messages setup clean-db help otp
 
 help:
 	@echo "make run    - install, migrate, load the organisation data, create demo accounts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (SQLite unless DATABASE_URL is set)"
 	@echo "make lint   - ruff; make typecheck - mypy; make bench - load test with gunicorn + wrk"
+	@echo "make otp    - the current two-factor code of the demo accounts (demo mode)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +37,10 @@ run: setup
 	DEBUG=1 DEMO_MODE=1 $(PY) manage.py db_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DEBUG=1 DEMO_MODE=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The current two-factor code of every demo account (sign in without an authenticator app).
+otp:
+	@DEBUG=1 DEMO_MODE=1 $(PY) manage.py demo_otp_code
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 /usr/bin/chromium:

@@ -52,6 +52,25 @@ def seed_organisation(db):  # type: ignore[no-untyped-def]
     return build()
 
 
+@pytest.fixture
+def staff_login(db):  # type: ignore[no-untyped-def]
+    """``staff_login(client, user)``: force-login *user* with a verified two-factor session
+    (a confirmed TOTP device is created if needed; see ``core/tests/auth.py``). Returns the device."""
+    from brussels_international.core.tests.auth import staff_login as login
+
+    return login
+
+
+@pytest.fixture
+def admin_client(db, admin_user, staff_login):  # type: ignore[no-untyped-def]
+    """pytest-django's ``admin_client`` (a superuser's client), with a verified two-factor session."""
+    from django.test import Client
+
+    client = Client()
+    staff_login(client, admin_user)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():  # type: ignore[no-untyped-def]
     """Each test starts with an empty cache (the directory search index lives there)."""

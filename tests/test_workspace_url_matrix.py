@@ -4,6 +4,9 @@ message), "login" (sent to the sign-in page), "404" (someone else's notification
 another unit: as if absent) or another status code ("403": the dossier documents' screens refuse
 a user who may see the record but not change it).
 
+Group users are signed in with a verified two-factor session (``staff_login``); a signed-in user
+who has not given a code is sent to the two-factor step from every screen of the matrix.
+
 Wagtail's own screens that staff use daily (home, pages, account) are in the matrix too; the
 directory's per-model screens are covered model by model in ``core/tests/test_groups.py``.
 """
@@ -18,12 +21,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from brussels_international.core.deadline_services import deadline_complete, deadline_register
 from brussels_international.core.documents import document_delete, document_upload
 from brussels_international.core.groups import GROUPS, groups_setup
 from brussels_international.core.notifications import notify
+from brussels_international.core.tests.auth import TEST_KEY, staff_login
+from brussels_international.core.two_factor import with_next
 from brussels_international.correspondence.models import Letter
 from brussels_international.directory.models import Partner, Person, Unit
 
@@ -79,6 +85,10 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("background_tasks:index", None, only("Administrator")),
     ("background_tasks:inspect", "failed_task", only("Administrator")),
     ("background_tasks:retry", "failed_task", only("Administrator")),
+    ("core_2fa_device", None, EVERYONE),
+    ("core_2fa_setup", None, EVERYONE),  # verified: may replace their device
+    ("core_2fa_verify", None, dict.fromkeys(GROUP_NAMES, "home")),  # already verified: straight to `next` (home)
+    ("core_2fa_reset", "user", only("Administrator")),  # those who manage accounts (auth.change_user)
 ]
 
 
@@ -132,6 +142,7 @@ def objects(settings, tmp_path) -> dict[str, object]:
         "partner_documents": (ContentType.objects.get_for_model(Partner).pk, partner.pk),
         "document": document,
         "deleted_document": deleted,
+        "user": User.objects.create_user("colleague", password="x" * 12),
     }
 
 
@@ -158,7 +169,7 @@ def test_each_group_gets_what_the_matrix_says(group_name, objects):
                                     first_name="A", last_name="B")  # fmt: skip
     user.groups.add(Group.objects.get(name=group_name))
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     seen = {name: answer(client.get(url_for(name, key, objects))) for name, key, _ in MATRIX}
     assert seen == {name: expected[group_name] for name, _, expected in MATRIX}
 
@@ -167,3 +178,46 @@ def test_anonymous_users_are_sent_to_sign_in(objects):
     client = Client()
     seen = {name: answer(client.get(url_for(name, key, objects))) for name, key, _ in MATRIX}
     assert seen == dict.fromkeys(seen, "login")
+
+
+def unverified_client(group_name: str, *, with_device: bool) -> Client:
+    user = User.objects.create_user("unverified", password="x" * 12)
+    user.groups.add(Group.objects.get(name=group_name))
+    if with_device:
+        TOTPDevice.objects.create(user=user, name="phone", key=TEST_KEY, confirmed=True)
+    client = Client()
+    client.force_login(user)  # the password step only
+    return client
+
+
+@pytest.mark.parametrize("group_name", GROUP_NAMES)
+def test_a_user_who_has_not_given_a_code_is_sent_to_verify_from_every_screen(group_name, objects):
+    client = unverified_client(group_name, with_device=True)
+    seen = {name: client.get(url_for(name, key, objects)) for name, key, _ in MATRIX}
+    assert {name: (r.status_code, r.get("Location")) for name, r in seen.items()} == {
+        name: (
+            (200, None)
+            if name == "core_2fa_verify"
+            # a password alone never reaches the set-up page of someone who has a device
+            else (302, with_next("core_2fa_verify", "/admin/"))
+            if name == "core_2fa_setup"
+            else (302, with_next("core_2fa_verify", url_for(name, key, objects)))
+        )
+        for name, key, _ in MATRIX
+    }
+
+
+@pytest.mark.parametrize("group_name", GROUP_NAMES)
+def test_a_user_without_a_device_is_sent_to_set_up_from_every_screen(group_name, objects):
+    client = unverified_client(group_name, with_device=False)
+    seen = {name: client.get(url_for(name, key, objects)) for name, key, _ in MATRIX}
+    assert {name: (r.status_code, r.get("Location")) for name, r in seen.items()} == {
+        name: (
+            (200, None)
+            if name == "core_2fa_setup"
+            else (302, with_next("core_2fa_setup", "/admin/"))
+            if name == "core_2fa_verify"
+            else (302, with_next("core_2fa_setup", url_for(name, key, objects)))
+        )
+        for name, key, _ in MATRIX
+    }

@@ -1,18 +1,36 @@
-"""Browser journey of the workspace: a Communication officer logs in, adds a phone number and a
-role to a person with Wagtail's inline panels (which need inline scripts: the workspace CSP
-allows them), saves, and reads the change in the person's history. No CSP error on the way."""
+"""Browser journeys of the workspace: a Communication officer signs in (password, then the code of
+their authenticator app), adds a phone number and a role to a person with Wagtail's inline panels
+(which need inline scripts: the workspace CSP allows them), saves, and reads the change in the
+person's history; a newcomer sets up two-factor authentication from the secret shown on the page.
+No CSP error on the way; axe-core finds no serious or critical violation on the two-factor pages."""
 
 from __future__ import annotations
 
 import re
+from base64 import b32decode
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from brussels_international.core.groups import groups_setup
 from brussels_international.directory.models import Person, PhoneNumber, Unit
 
 from .conftest import CHROMIUM
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def assert_accessible(page) -> None:
+    """No serious or critical axe-core violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("load")
+    violations = Axe().run(page).response["violations"]
+    problems = [f"{v['impact']} {v['id']}: {v['help']}" for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not problems, f"{page.url}: " + "; ".join(problems)
+
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,6 +43,7 @@ def test_officer_edits_a_person_with_inline_panels(browser, live_server, transac
     groups_setup()
     officer = User.objects.create_user("officer", password="a-long-password-1")
     officer.groups.add(Group.objects.get(name="Communication"))
+    device = TOTPDevice.objects.create(user=officer, name="Authenticator app", confirmed=True)
     permits = Unit.objects.create(slug="permits", name_fr="Unité Licences", name_nl="Cel Vergunningen",
                                   name_en="Permits unit")  # fmt: skip
     person = Person.objects.create(slug="jef-willems", given_name="Jef", family_name="Willems")
@@ -40,6 +59,10 @@ def test_officer_edits_a_person_with_inline_panels(browser, live_server, transac
     page.fill("#id_username", "officer")
     page.fill("#id_password", "a-long-password-1")
     page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/2fa/verify/\?next=%2Fadmin%2F$"))
+    assert_accessible(page)
+    page.fill("#id_code", f"{totp(device.bin_key):06d}")  # what the officer's app shows now
+    page.click("form.two-factor-form button[type=submit]")
     page.wait_for_url(live_server.url + "/admin/")
 
     page.goto(f"{live_server.url}/admin/snippets/directory/person/edit/{person.pk}/")
@@ -62,5 +85,41 @@ def test_officer_edits_a_person_with_inline_panels(browser, live_server, transac
     assert "Numéros de téléphone: + 02 800 37 99" in history
     assert "Fonctions: + Unité Licences: Case manager" in history
     assert "officer" in history
+    context.close()
+    assert console == []
+
+
+def test_newcomer_sets_up_two_factor_from_the_secret_on_the_page(browser, live_server, transactional_db, settings):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    groups_setup()
+    newcomer = User.objects.create_user("newcomer", password="a-long-password-1")
+    newcomer.groups.add(Group.objects.get(name="Permits"))
+
+    context = browser.new_context(locale="fr-BE")
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda exc: console.append(str(exc)))
+
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "newcomer")
+    page.fill("#id_password", "a-long-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/2fa/setup/\?next=%2Fadmin%2F$"))
+    assert page.locator("svg.two-factor-qr").is_visible()  # inline SVG: allowed by the CSP
+    assert_accessible(page)
+
+    page.fill("#id_code", "12")
+    with page.expect_navigation():
+        page.click("form.two-factor-form button[type=submit]")
+    assert page.locator(".error-summary a[href='#id_code']").count() == 1
+    assert_accessible(page)
+    assert TOTPDevice.objects.get(user=newcomer).confirmed is False
+
+    secret = page.inner_text(".two-factor-secret").replace(" ", "")  # typed by hand into an app
+    page.fill("#id_code", f"{totp(b32decode(secret)):06d}")
+    page.click("form.two-factor-form button[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    assert TOTPDevice.objects.get(user=newcomer).confirmed is True
     context.close()
     assert console == []

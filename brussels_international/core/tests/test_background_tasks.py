@@ -36,6 +36,7 @@ from brussels_international.core.deadline_services import deadline_register
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.models import AuditEntry
 from brussels_international.core.tasks import next_reminder_run, send_deadline_reminders
+from brussels_international.core.tests.auth import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,7 @@ def member_of(group_name: str) -> Client:
     profile.preferred_language = "en"
     profile.save()
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 
@@ -248,7 +249,7 @@ def test_retry_is_refused_for_a_task_that_did_not_fail(db_backend):
     with pytest.raises(PermissionDenied):
         task_retry(actor=User.objects.create_user("nobody"), result=done)
     client = Client()
-    client.force_login(admin)
+    staff_login(client, admin)
     response = client.post(reverse("background_tasks:retry", args=[done.pk]))
     assert response.status_code == 302
     assert AuditEntry.objects.filter(verb="retried").count() == 0

@@ -18,6 +18,7 @@ from brussels_international.core.deadline_services import deadline_complete, dea
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.models import AuditEntry, Deadline, DeadlineStatus
 from brussels_international.core.selectors import status_history_for
+from brussels_international.core.tests.auth import staff_login
 from brussels_international.core.workflow import TransitionError
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def deadline(people) -> Deadline:
 
 def signed_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

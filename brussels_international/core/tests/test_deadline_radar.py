@@ -26,6 +26,7 @@ from brussels_international.core.groups import groups_setup
 from brussels_international.core.models import AuditEntry, CalendarFeedToken, Deadline, DeadlineStatus
 from brussels_international.core.selectors import deadlines_for_user, status_history_for
 from brussels_international.core.tasks import send_deadline_reminders
+from brussels_international.core.tests.auth import staff_login
 from brussels_international.core.workflow import TransitionError
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,7 @@ def test_deadlines_for_user(officer, radar):
 
 def workspace_client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

@@ -36,6 +36,7 @@ from brussels_international.core.documents import (
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.models import AuditEntry, AuditVerb, Document, DocumentTextStatus
 from brussels_international.core.registry import RecordKind, kind_for, register_kind, unregister_kind
+from brussels_international.core.tests.auth import staff_login
 from brussels_international.directory.models import Partner
 from tests.workflow_app.models import DemoDossier
 
@@ -193,7 +194,7 @@ def agreement(editor: User, partner: Partner, django_capture_on_commit_callbacks
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        staff_login(client, user)
     return client
 
 

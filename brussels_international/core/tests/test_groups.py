@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from brussels_international.core.groups import GROUPS, groups_setup
+from brussels_international.core.tests.auth import staff_login
 from brussels_international.directory.models import (
     Directorate,
     EUProgramme,
@@ -69,7 +70,7 @@ def client_for(group_name: str | None) -> Client:
     if group_name is not None:
         user = User.objects.create_user(f"user-{User.objects.count()}", password="x" * 12)
         user.groups.add(Group.objects.get(name=group_name))
-        client.force_login(user)
+        staff_login(client, user)
     return client
 
 
@@ -108,7 +109,7 @@ def test_anonymous_is_sent_to_login(records):
 
 def test_user_without_group_cannot_enter_the_workspace():
     client = Client()
-    client.force_login(User.objects.create_user("outsider", password="x" * 12))
+    staff_login(client, User.objects.create_user("outsider", password="x" * 12))
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("wagtailadmin_login"))
@@ -152,7 +153,7 @@ def test_workspace_listing_search_finds_the_record(records, model_name, query):
 def test_audit_trail_is_read_only_even_for_superusers():
     root = User.objects.create_superuser("root", password="x" * 12)
     client = Client()
-    client.force_login(root)
+    staff_login(client, root)
     assert client.get(reverse("wagtailsnippets_core_auditentry:list")).status_code == 200
     assert client.get(reverse("wagtailsnippets_core_auditentry:add")).status_code == 302
     person = Person.objects.create(slug="p", given_name="P", family_name="Q")

@@ -33,6 +33,7 @@ from brussels_international.core.notifications import (
     notify_many,
 )
 from brussels_international.core.selectors import notifications_for_user, unread_notification_count
+from brussels_international.core.tests.auth import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -335,7 +336,7 @@ def signed_in(user: User) -> Client:
     """A client signed in as *user*, who may enter the workspace."""
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.models import AuditEntry, Deadline, DeadlineStatus, NumberSequence, StatusChange
 from brussels_international.core.registry import user_can_change, user_can_view
+from brussels_international.core.tests.auth import staff_login
 from brussels_international.core.workflow import TransitionError
 from brussels_international.correspondence.models import Letter, LetterStatus
 from brussels_international.correspondence.selectors import letters_visible_to
@@ -176,7 +177,7 @@ def test_assign_answer_close_move_the_status_and_the_deadline(org):  # type: ign
 
 @time_machine.travel(TODAY)
 def test_the_screens_register_show_and_hide_letters(org, client: Client):  # type: ignore[no-untyped-def]
-    client.force_login(org["anna"])
+    staff_login(client, org["anna"])
     response = client.post(
         reverse("correspondence:create"),
         {"subject": "", "sender_name": "Nora Stein", "received_on": "2026-06-20", "unit": org["permits"].pk},
@@ -212,10 +213,10 @@ def test_the_screens_register_show_and_hide_letters(org, client: Client):  # typ
     listing = client.get(reverse("correspondence:list"), {"status": "assigned"}).content.decode()
     assert "COR-2026-0001" in listing
 
-    client.force_login(org["carla"])  # another unit: the letter does not exist for her
+    staff_login(client, org["carla"])  # another unit: the letter does not exist for her
     assert client.get(reverse("correspondence:detail", args=[letter.pk])).status_code == 404
     assert "COR-2026-0001" not in client.get(reverse("correspondence:list")).content.decode()
-    client.force_login(org["comms"])  # no letters at all for the Communication team
+    staff_login(client, org["comms"])  # no letters at all for the Communication team
     refused = client.get(reverse("correspondence:list"))
     assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
 
@@ -224,7 +225,7 @@ def test_the_screens_register_show_and_hide_letters(org, client: Client):  # typ
 def test_list_query_count_does_not_grow_with_the_letters(org, client: Client, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
     for n in range(30):
         _register(org, subject=f"Letter {n}", officer=org["bram"])
-    client.force_login(org["director"])
+    staff_login(client, org["director"])
     with django_assert_max_num_queries(25):
         response = client.get(reverse("correspondence:list"))
     assert response.context["page"].paginator.count == 30

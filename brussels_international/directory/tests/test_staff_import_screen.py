@@ -22,7 +22,7 @@ GOOD = (
 
 
 @pytest.fixture
-def officer(client) -> User:
+def officer(client, staff_login) -> User:
     groups_setup()
     Unit.objects.create(
         slug="permits", staff_group="Permits", name_fr="Unité Licences", name_nl="Cel Vergunningen", name_en="Permits"
@@ -30,7 +30,7 @@ def officer(client) -> User:
     Person.objects.create(slug="jef-willems", given_name="Jef", family_name="Willems")
     user = User.objects.create_user("officer", password="x" * 12)
     user.groups.add(Group.objects.get(name="Communication"))
-    client.force_login(user)
+    staff_login(client, user)
     return user
 
 
@@ -92,11 +92,11 @@ def test_wrong_file_type_is_refused(client, officer):
     assert response.context["form"].errors == {"file": ["Choisissez un fichier .csv ou .xlsx."]}
 
 
-def test_only_people_editors_may_import(client):
+def test_only_people_editors_may_import(client, staff_login):
     groups_setup()
     user = User.objects.create_user("permits-officer", password="x" * 12)
     user.groups.add(Group.objects.get(name="Permits"))
-    client.force_login(user)
+    staff_login(client, user)
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailadmin_home")

@@ -48,11 +48,11 @@ def communication_user() -> User:
     return user
 
 
-def test_editing_a_person_records_who_when_and_what(client, communication_user):
+def test_editing_a_person_records_who_when_and_what(client, communication_user, staff_login):
     unit = Unit.objects.create(slug="permits", name_fr="Permis", name_nl="Vergunningen", name_en="Permits")
     person = Person.objects.create(slug="jef-willems", given_name="Jef", family_name="Wilems")
     PhoneNumber.objects.create(person=person, number="+3228003733")
-    client.force_login(communication_user)
+    staff_login(client, communication_user)
     url = reverse("wagtailsnippets_directory_person:edit", args=[person.pk])
     data = form_data(client.get(url).content.decode())
     assert data["family_name"] == "Wilems"
@@ -102,9 +102,9 @@ def test_editing_a_person_records_who_when_and_what(client, communication_user):
     assert "Fonctions: + Permis: Gestionnaire de dossiers" in html
 
 
-def test_saving_without_change_writes_no_audit_entry(client, communication_user):
+def test_saving_without_change_writes_no_audit_entry(client, communication_user, staff_login):
     person = Person.objects.create(slug="jef-willems", given_name="Jef", family_name="Willems")
-    client.force_login(communication_user)
+    staff_login(client, communication_user)
     url = reverse("wagtailsnippets_directory_person:edit", args=[person.pk])
     response = client.post(url, form_data(client.get(url).content.decode()))
     assert response.status_code == 302
@@ -120,14 +120,14 @@ def test_saving_without_change_writes_no_audit_entry(client, communication_user)
     ],
 )
 def test_invalid_phone_is_refused_with_a_message_and_nothing_saved(
-    client, communication_user, preferred_language, message
+    client, communication_user, staff_login, preferred_language, message
 ):
     profile = UserProfile.get_for_user(communication_user)
     profile.preferred_language = preferred_language
     profile.save()
     person = Person.objects.create(slug="jef-willems", given_name="Jef", family_name="Willems")
     PhoneNumber.objects.create(person=person, number="+3228003733")
-    client.force_login(communication_user)
+    staff_login(client, communication_user)
     url = reverse("wagtailsnippets_directory_person:edit", args=[person.pk])
     data = form_data(client.get(url).content.decode())
     data["family_name"] = "Changed"

@@ -1,4 +1,8 @@
-"""``manage.py create_demo_accounts``: one demo staff account per group, in demo mode only."""
+"""``manage.py create_demo_accounts``: one demo staff account per group, in demo mode only.
+
+Each account gets one confirmed two-factor device with the documented demo secret
+(``core.two_factor.DEMO_TOTP_SECRET``); ``manage.py demo_otp_code`` prints its current code.
+"""
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -6,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from brussels_international.core.groups import GROUPS
+from brussels_international.core.two_factor import DEMO_TOTP_SECRET, totp_demo_device_install
 
 DEMO_PASSWORD = "Brussels-demo-2026"  # noqa: S105  (demo mode only; refused under production settings)
 
@@ -35,7 +40,13 @@ class Command(BaseCommand):
                 user.is_superuser = spec.name == "Administrator"
                 user.save()
                 user.groups.set([Group.objects.get(name=spec.name)])
+                totp_demo_device_install(user=user)
                 rows.append((username, spec.name))
         self.stdout.write(f"Demo staff accounts (password for all: {DEMO_PASSWORD}):")
         for username, group in rows:
             self.stdout.write(f"  {username:<32} {group}")
+        secret = " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(DEMO_TOTP_SECRET), 4))
+        self.stdout.write(
+            f"Two-factor: every demo account has the demo authenticator secret {secret}; "
+            "`make otp` (or `DEBUG=1 DEMO_MODE=1 manage.py demo_otp_code`) prints the current code."
+        )
