@@ -29,3 +29,18 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def sign_in(page, base_url: str, username: str, password: str, device) -> None:  # type: ignore[no-untyped-def]
+    """Sign in to the workspace in *page*: the password, then the current code of *device* (a
+    confirmed ``TOTPDevice``), as the person's authenticator app would show it."""
+    from django_otp.oath import totp
+
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/admin/2fa/verify/" in url)
+    page.fill("#id_code", f"{totp(device.bin_key):06d}")
+    page.click("form.two-factor-form button[type=submit]")
+    page.wait_for_url(base_url + "/admin/")

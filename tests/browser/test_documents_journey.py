@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.models import Document
 from brussels_international.core.tests.test_documents import PDF, PNG
 from brussels_international.directory.models import Partner
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,11 +67,8 @@ def test_officer_attaches_deletes_and_restores_a_document(browser, live_server, 
             if page.locator(".dossier-documents").count():
                 page.locator(".dossier-documents").screenshot(path=str(folder / f"{name}-panel.png"))
 
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "a-long-password-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
+    device = TOTPDevice.objects.create(user=officer, name="Authenticator app", confirmed=True)
+    sign_in(page, live_server.url, "officer", "a-long-password-1", device)
 
     inspect = f"{live_server.url}/admin/snippets/directory/partner/inspect/{partner.pk}/"
     page.goto(inspect)

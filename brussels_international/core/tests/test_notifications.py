@@ -345,7 +345,7 @@ def test_list_pages_and_filters(officer, django_assert_max_num_queries):
     notification_mark_read(user=officer, notification=made[-1])
     client = signed_in(officer)
     url = reverse("core_notifications")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = client.get(url).content.decode()
     assert page.count('class="notification notification--') == 25
     assert "Unread (29)" in page
@@ -361,7 +361,7 @@ def test_list_pages_and_filters(officer, django_assert_max_num_queries):
 def test_list_query_count_does_not_grow_with_the_page(officer, django_assert_max_num_queries):
     some_notifications(officer, 3)
     client = signed_in(officer)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(reverse("core_notifications"))
 
 
