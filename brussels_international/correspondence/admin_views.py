@@ -27,10 +27,12 @@ from brussels_international.core.workflow import TransitionError, available_tran
 from .forms import AnswerForm, AssignForm, LetterForm, NoteForm
 from .models import Letter, LetterStatus
 from .selectors import letter_list, letter_status_history, letter_timeline, letters_visible_to
-from .services import letter_answer, letter_assign, letter_close, letter_register
+from .services import letter_answer, letter_assign, letter_close, letter_register, letter_reopen
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
+ACTIONS = {LetterStatus.CLOSED: "close", LetterStatus.ASSIGNED: "reopen"}
+"""The buttons of an answered letter: the target status → the form's ``action``."""
 
 
 def _user(request: HttpRequest) -> User:
@@ -149,13 +151,16 @@ class LetterDetailView(WagtailAdminTemplateMixin, TemplateView):
         moves = available_transitions(letter, actor=user, transitions=TRANSITIONS)
         context.update(
             letter=letter,
-            moves=[move for move in moves if move.target in (LetterStatus.CLOSED,)],
+            moves=[
+                (ACTIONS[move.target], move.label)
+                for move in moves
+                if letter.status == LetterStatus.ANSWERED and move.target in ACTIONS
+            ],
             can_answer=any(move.target == LetterStatus.ANSWERED for move in moves),
             can_assign=user.has_perm("correspondence.assign_letter")
             and letter.status in (LetterStatus.RECEIVED, LetterStatus.ASSIGNED),
             assign_form=kwargs.get("assign_form") or AssignForm(unit=letter.unit),
             answer_form=kwargs.get("answer_form") or AnswerForm(),
-            note_form=NoteForm(),
             timeline=letter_timeline(letter),
             status_history=letter_status_history(letter),
         )
@@ -177,11 +182,15 @@ class LetterDetailView(WagtailAdminTemplateMixin, TemplateView):
                     return self.render_to_response(self.get_context_data(answer_form=answer_form), status=400)
                 letter_answer(actor=user, letter=self.letter, **answer_form.cleaned_data)
                 messages.success(request, _("Answer recorded; the deadline is done."))
-            elif action == "close":
+            elif action in ("close", "reopen"):
                 note_form = NoteForm(request.POST)
                 note = note_form.cleaned_data["note"] if note_form.is_valid() else ""
-                letter_close(actor=user, letter=self.letter, note=note)
-                messages.success(request, _("Letter closed."))
+                if action == "close":
+                    letter_close(actor=user, letter=self.letter, note=note)
+                    messages.success(request, _("Letter closed."))
+                else:
+                    letter_reopen(actor=user, letter=self.letter, note=note)
+                    messages.success(request, _("Letter reopened; its deadline is open again."))
             else:
                 raise Http404("Unknown action.")
         except (TransitionError, ValidationError) as error:

@@ -1,8 +1,9 @@
 """Writes of the correspondence module: register, assign, answer, close and reopen a letter.
 
 Each service runs in one transaction, writes the audit trail, moves the status only through
-:func:`core.workflow.transition` with :data:`workflow.TRANSITIONS`, and keeps the letter's
-reply deadline (core deadlines radar) in step.
+:func:`core.workflow.transition` with :data:`workflow.TRANSITIONS`, keeps the letter's reply
+deadline (core deadlines radar) in step, and tells the officer put in charge (core
+notifications: in the workspace, and by mail once the transaction commits).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brussels_international.core.deadline_services import deadline_complete, deadline_register
-from brussels_international.core.models import AuditVerb, Deadline, DeadlineCounting
+from brussels_international.core.deadline_services import deadline_complete, deadline_register, deadline_reopen
+from brussels_international.core.models import AuditVerb, Deadline, DeadlineCounting, DeadlineStatus
+from brussels_international.core.notifications import notify
 from brussels_international.core.sequences import sequence_next
 from brussels_international.core.services import audit_change, audit_record, model_snapshot
 from brussels_international.core.workflow import transition
@@ -152,6 +154,8 @@ def letter_register(
         if officer is not None:
             transition(actor=actor, obj=letter, to=LetterStatus.ASSIGNED, transitions=TRANSITIONS)
             letter.refresh_from_db()
+            if officer.pk != actor.pk:
+                _tell_officer(actor, letter)
     return letter
 
 
@@ -181,7 +185,22 @@ def letter_assign(*, actor: User, letter: Letter, officer: User) -> Letter:
         if locked.status == LetterStatus.RECEIVED:
             transition(actor=actor, obj=locked, to=LetterStatus.ASSIGNED, transitions=TRANSITIONS)
         locked.refresh_from_db()
+        if officer.pk != actor.pk:
+            _tell_officer(actor, locked)
     return locked
+
+
+def _tell_officer(actor: User, letter: Letter) -> None:
+    """Notify the officer in charge (in-app now, mail after the commit), in their language."""
+    assert letter.assigned_to is not None
+    notify(
+        recipient=letter.assigned_to,
+        kind="letter_assigned",
+        context={"letter": letter},
+        url=reverse("correspondence:detail", args=[letter.pk]),
+        actor=actor,
+        obj=letter,
+    )
 
 
 def letter_answer(*, actor: User, letter: Letter, answered_on: dt.date, note: str = "") -> Letter:
@@ -216,4 +235,27 @@ def letter_close(*, actor: User, letter: Letter, note: str = "") -> Letter:
     """
     locked = transition(actor=actor, obj=letter, to=LetterStatus.CLOSED, transitions=TRANSITIONS, note=note)
     assert isinstance(locked, Letter)
+    return locked
+
+
+def letter_reopen(*, actor: User, letter: Letter, note: str = "") -> Letter:
+    """Put an answered letter back to assigned (the answer was recorded by mistake, or a
+    follow-up is needed); its reply deadline opens again and the answer date is cleared.
+
+    Raises:
+        TransitionError: the letter is not answered. PermissionDenied: *actor* lacks
+        ``correspondence.assign_letter``.
+    """
+    with transaction.atomic():
+        locked = transition(actor=actor, obj=letter, to=LetterStatus.ASSIGNED, transitions=TRANSITIONS, note=note)
+        assert isinstance(locked, Letter)
+        locked.answered_on = None
+        locked.save(update_fields=["answered_on"])
+        deadline = (
+            Deadline.objects.filter(pk=locked.deadline_id, status=DeadlineStatus.DONE).first()
+            if locked.deadline_id
+            else None
+        )
+        if deadline is not None:
+            deadline_reopen(actor=actor, deadline=deadline, note=locked.reference)
     return locked

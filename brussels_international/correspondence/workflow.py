@@ -1,4 +1,5 @@
-"""The status graph of a letter: received → assigned → answered → closed.
+"""The status graph of a letter: received → assigned → answered → closed (answered → assigned
+reopens it).
 
 Assigning and closing need ``correspondence.assign_letter`` (the unit's staff have it);
 only the officer in charge, or a member of the letter's unit, records the answer.
@@ -49,4 +50,7 @@ TRANSITIONS = (
     ),
     Transition(LetterStatus.ASSIGNED, LetterStatus.ANSWERED, ANYONE, officer_or_unit, label=gettext_lazy("Answered")),
     Transition(LetterStatus.ANSWERED, LetterStatus.CLOSED, "correspondence.assign_letter", label=gettext_lazy("Close")),
+    Transition(
+        LetterStatus.ANSWERED, LetterStatus.ASSIGNED, "correspondence.assign_letter", label=gettext_lazy("Reopen")
+    ),
 )

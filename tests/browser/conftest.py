@@ -44,3 +44,16 @@ def sign_in(page, base_url: str, username: str, password: str, device) -> None: 
     page.fill("#id_code", f"{totp(device.bin_key):06d}")
     page.click("form.two-factor-form button[type=submit]")
     page.wait_for_url(base_url + "/admin/")
+
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+    """No serious or critical axe-core violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("load")
+    violations = Axe().run(page).response["violations"]
+    problems = [f"{v['impact']} {v['id']}: {v['help']}" for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not problems, f"{page.url}: " + "; ".join(problems)

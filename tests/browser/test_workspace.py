@@ -17,20 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from brussels_international.core.groups import groups_setup
 from brussels_international.directory.models import Person, PhoneNumber, Unit
 
-from .conftest import CHROMIUM
-
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def assert_accessible(page) -> None:
-    """No serious or critical axe-core violation on the page."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.wait_for_load_state("load")
-    violations = Axe().run(page).response["violations"]
-    problems = [f"{v['impact']} {v['id']}: {v['help']}" for v in violations if v["impact"] in BLOCKING_IMPACTS]
-    assert not problems, f"{page.url}: " + "; ".join(problems)
-
+from .conftest import CHROMIUM, assert_accessible
 
 pytestmark = [
     pytest.mark.browser,

@@ -248,3 +248,42 @@ def test_demo_letters_cover_every_status_and_only_in_demo_mode(org, settings):  
     assert counts == {"received": 3, "assigned": 4, "answered": 2, "closed": 2}
     call_command("load_demo_correspondence")  # second run: nothing more
     assert Letter.objects.count() == 11
+
+
+@time_machine.travel(TODAY)
+def test_the_officer_put_in_charge_is_told_in_their_language_after_the_commit(
+    org, mailoutbox, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    from wagtail.users.models import UserProfile
+
+    from brussels_international.core.models import Notification
+
+    org["bram"].email = "bram@example.invalid"
+    org["bram"].save()
+    profile = UserProfile.get_for_user(org["bram"])
+    profile.preferred_language = "nl"
+    profile.save()
+    letter = _register(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_assign(actor=org["anna"], letter=letter, officer=org["bram"])
+    notification = Notification.objects.get(recipient=org["bram"])
+    assert notification.kind == "letter_assigned"
+    assert notification.title == "Brief COR-2026-0001 is aan u om te beantwoorden: Transit of night-vision goggles"
+    assert notification.url == reverse("correspondence:detail", args=[letter.pk])
+    assert [mail.subject for mail in mailoutbox] == [notification.title]
+    assert "Antwoord verwacht op: 27 mei 2026" in mailoutbox[0].body
+    letter_assign(actor=org["bram"], letter=letter, officer=org["bram"])  # taking it oneself: nobody to tell
+    assert Notification.objects.filter(recipient=org["bram"]).count() == 1
+
+
+@time_machine.travel(TODAY)
+def test_reopen_puts_the_letter_and_its_deadline_back(org):  # type: ignore[no-untyped-def]
+    from brussels_international.correspondence.services import letter_reopen
+
+    letter = _register(org, officer=org["bram"])
+    letter = letter_answer(actor=org["bram"], letter=letter, answered_on=D(2026, 6, 1))
+    letter = letter_reopen(actor=org["anna"], letter=letter, note="Follow-up asked")
+    assert (letter.status, letter.answered_on) == (LetterStatus.ASSIGNED, None)
+    assert Deadline.objects.get(pk=letter.deadline_id).status == DeadlineStatus.OPEN
+    with pytest.raises(TransitionError):
+        letter_reopen(actor=org["anna"], letter=letter)
