@@ -244,7 +244,7 @@ def test_retry_is_refused_for_a_task_that_did_not_fail(db_backend):
     flaky.enqueue("fine", 0)
     run_worker()
     done = DBTaskResult.objects.get(status=TaskResultStatus.SUCCESSFUL)
-    with pytest.raises(ValidationError, match="Only a failed task"):
+    with pytest.raises(ValidationError, match="Seule une tâche échouée peut être relancée"):
         task_retry(actor=admin, result=done)
     with pytest.raises(PermissionDenied):
         task_retry(actor=User.objects.create_user("nobody"), result=done)

@@ -105,7 +105,7 @@ def test_bad_input_is_refused_with_the_field_and_nothing_is_stored(org):  # type
     with pytest.raises(ValidationError) as error:
         _register(org, subject="  ", sender_name="", received_on=D(2026, 6, 16))
     assert error.value.message_dict == {
-        "subject": ["Saisissez l'objet de la lettre."],
+        "subject": ["Saisissez l’objet de la lettre."],
         "sender_name": ["Indiquez qui a envoyé la lettre."],
         "received_on": ["La date de réception ne peut pas être dans le futur."],
     }
@@ -152,7 +152,7 @@ def test_assign_answer_close_move_the_status_and_the_deadline(org):  # type: ign
 
     with pytest.raises(TransitionError) as refused:
         letter_answer(actor=org["carla"], letter=letter, answered_on=D(2026, 6, 1))
-    assert str(refused.value) == "Seul l'agent responsable ou le personnel du service peut enregistrer la réponse."
+    assert str(refused.value) == "Seul l’agent responsable ou le personnel de l’unité peut enregistrer la réponse."
     with pytest.raises(ValidationError) as error:
         letter_answer(actor=org["bram"], letter=letter, answered_on=D(2026, 4, 1))
     assert error.value.message_dict == {"answered_on": ["La réponse ne peut pas être antérieure à la lettre."]}
@@ -268,7 +268,7 @@ def test_the_officer_put_in_charge_is_told_in_their_language_after_the_commit(
         letter_assign(actor=org["anna"], letter=letter, officer=org["bram"])
     notification = Notification.objects.get(recipient=org["bram"])
     assert notification.kind == "letter_assigned"
-    assert notification.title == "Brief COR-2026-0001 is aan u om te beantwoorden: Transit of night-vision goggles"
+    assert notification.title == "Brief COR-2026-0001 door u te beantwoorden: Transit of night-vision goggles"
     assert notification.url == reverse("correspondence:detail", args=[letter.pk])
     assert [mail.subject for mail in mailoutbox] == [notification.title]
     assert "Antwoord verwacht op: 27 mei 2026" in mailoutbox[0].body
