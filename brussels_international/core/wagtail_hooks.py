@@ -148,3 +148,6 @@ def add_deadlines_panel(request: Any, panels: list[Any]) -> None:
 def register_calendar_feed_url() -> list[Any]:
     """The screen where a person shows, renews or revokes their calendar address."""
     return [path("calendar/", CalendarFeedView.as_view(), name="core_calendar_feed")]
+
+
+from . import hooks_search  # noqa: E402,F401

@@ -3,21 +3,28 @@
 First run: loads the organisation data file. Later runs keep the data already in the
 database (staff may have edited it in the workspace): the file is applied again only by
 an explicit ``manage.py load_organisation``. Then sets up the groups and the public site
-(creating only what is missing) and, in demo mode, the demo staff accounts.
+(creating only what is missing), in demo mode the demo staff accounts, and builds the search
+index (``update_index``) on the first run or when it is empty, so that a fresh clone's records
+are found by the workspace search before the task worker has run.
 """
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from wagtail.search.models import IndexEntry
 
 from brussels_international.directory.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Load the organisation data (first run only), set up groups and the public site; demo accounts in demo mode."
+    help = (
+        "Load the organisation data (first run only), set up groups and the public site; demo accounts in demo "
+        "mode; build the search index on the first run or when it is empty."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
-        if Unit.objects.exists():
+        first_run = not Unit.objects.exists()
+        if not first_run:
             self.stdout.write(
                 "Organisation data already in the database: kept. "
                 "(`manage.py load_organisation` applies the data file again and reports the changes.)"
@@ -28,3 +35,8 @@ class Command(BaseCommand):
         call_command("setup_site", stdout=self.stdout)
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
+        if first_run or not IndexEntry.objects.exists():
+            call_command("update_index", verbosity=0)
+            self.stdout.write(f"Search index built: {IndexEntry.objects.count()} records.")
+        else:
+            self.stdout.write("Search index kept (`manage.py update_index` rebuilds it).")
