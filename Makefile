@@ -8,13 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck check bench messages setup clean-db help otp
+.PHONY: run test lint typecheck check bench bench-search messages setup clean-db help otp
 
 help:
 	@echo "make run    - install, migrate, load the organisation data, create demo accounts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (SQLite unless DATABASE_URL is set)"
 	@echo "make lint   - ruff; make typecheck - mypy; make bench - load test with gunicorn + wrk"
 	@echo "make otp    - the current two-factor code of the demo accounts (demo mode)"
+	@echo "make bench-search - workspace search over 100,000 generated records (SQLite; BENCH_DATABASE_URL for PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +63,11 @@ check: lint typecheck test
 bench: $(VENV)/.installed messages
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) bench/web.py
+
+# Workspace search at 100,000 records (bench/search.py): fresh SQLite file in a temporary folder;
+# BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bi_search_bench runs it on PostgreSQL.
+bench-search: $(VENV)/.installed messages
+	$(PY) bench/search.py
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -263,7 +263,12 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "0" if DEBUG e
 WAGTAIL_SITE_NAME = "Brussels International"
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search backend (SQLite FTS5 / PostgreSQL full-text); on SQLite with the full-text
+# match run first (core/search_backend.py). SEARCH_CONFIG: PostgreSQL's text search configuration
+# (migration core.0004_search: "simple" with unaccent); SQLite ignores it.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "brussels_international.core.search_backend", "SEARCH_CONFIG": "bi_search"}
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USER_TIME_ZONES = ["Europe/Brussels", "UTC"]

@@ -59,6 +59,7 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("wagtailadmin_account", None, EVERYONE),
     ("wagtailadmin_explore_root", None, PEOPLE_EDITORS),  # the groups that edit public pages
     ("core_calendar_feed", None, EVERYONE),
+    ("core_search", None, EVERYONE),  # the workspace search: every group; results follow each kind's rule
     ("directory_staff_import", None, PEOPLE_EDITORS),
     ("wagtailsnippets_directory_person:list", None, EVERYONE),
     ("wagtailsnippets_directory_person:add", None, PEOPLE_EDITORS),

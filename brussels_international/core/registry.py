@@ -53,6 +53,8 @@ class RecordKind:
         can_change: ``can_change(user, obj) -> bool``; default: nobody.
         summary: ``summary(obj) -> str``, one line shown under the title in search results.
         order: position of the kind's group in search results (smaller first).
+        related: ``prefetch_related`` lookups that ``summary`` (and ``str()``) read, so that a
+            page of search results costs a fixed number of queries, e.g. ``("roles__unit",)``.
     """
 
     key: str
@@ -63,6 +65,7 @@ class RecordKind:
     can_change: Callable[[AnyUser, Any], bool] = _never
     summary: Callable[[Any], str] = _no_summary
     order: int = 100
+    related: tuple[str, ...] = ()
 
 
 _KINDS: dict[str, RecordKind] = {}

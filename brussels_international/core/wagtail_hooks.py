@@ -151,4 +151,4 @@ def register_calendar_feed_url() -> list[Any]:
 
 
 # The hooks of the other core parts live in their own modules; importing them registers them.
-from . import hooks_documents, hooks_notifications, hooks_otp  # noqa: E402,F401
+from . import hooks_documents, hooks_notifications, hooks_otp, hooks_search  # noqa: E402,F401

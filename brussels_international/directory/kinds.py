@@ -60,6 +60,7 @@ def register_directory_kinds() -> None:
             can_change=_changeable("directory.change_person"),
             summary=_person_summary,
             order=10,
+            related=("roles__unit",),
         )
     )
     register_kind(

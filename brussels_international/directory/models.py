@@ -233,6 +233,7 @@ class Person(RevisionMixin, index.Indexed, ClusterableModel):
     search_fields = [
         index.SearchField("given_name"),
         index.SearchField("family_name"),
+        index.SearchField("aliases"),  # other spellings: the workspace search finds them too
         index.AutocompleteField("family_name"),
         index.AutocompleteField("given_name"),
     ]
@@ -356,7 +357,12 @@ class Partner(RevisionMixin, index.Indexed, TranslatedName):
     note_en = models.TextField(_("note (English)"), blank=True)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="partner")
 
-    search_fields = [index.SearchField("name_fr"), index.SearchField("name_nl"), index.SearchField("name_en")]
+    search_fields = [
+        index.SearchField("name_fr"),
+        index.SearchField("name_nl"),
+        index.SearchField("name_en"),
+        index.SearchField("aliases"),  # other spellings (Kiev, Kyiv): the workspace search finds them too
+    ]
 
     class Meta:
         ordering = ["name_en"]

@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from brussels_international.core.models import AuditVerb
+from brussels_international.core.search import search_index_update
 from brussels_international.core.services import Actor, audit_record, field_changes, model_snapshot
 
 from .models import (
@@ -799,6 +800,12 @@ def organisation_load(
         _absent(Unit, "Unit", slugs, actor=actor, report=report, prune=prune, source=source)
         _absent(Directorate, "Directorate", {d_spec["slug"]}, actor=actor, report=report, prune=prune, source=source)
 
+        # Searchable at once, without waiting for the task worker that save signals queue work on.
+        search_index_update(Unit, [unit.pk for unit in units.values()])
+        for fname, (_section, model) in PORTFOLIO_SECTIONS.items():
+            search_index_update(model, [obj.pk for obj in portfolio[fname].values()])
+        search_index_update(Person, [person.pk for person in people.values()])
+
         if report.changed:
             audit_record(
                 actor=actor,
@@ -1201,6 +1208,9 @@ def staff_import(
     with transaction.atomic():
         for r in parsed:
             _staff_row_apply(actor=actor, row=r, report=report)
+        # Searchable at once, without waiting for the task worker that save signals queue work on.
+        touched = Person.objects.filter(slug__in=[*report.created, *report.updated]).values_list("pk", flat=True)
+        search_index_update(Person, touched)
         if dry_run:
             transaction.set_rollback(True)
     return report
