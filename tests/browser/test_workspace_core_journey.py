@@ -94,11 +94,14 @@ def test_officer_signs_in_sees_a_deadline_subscribes_searches_and_opens_a_docume
 
     # 4. Search from the workspace's search box; the letter is among the letters.
     page.goto(live_server.url + "/admin/")
-    page.get_by_role("searchbox").first.fill("Stein")
-    page.keyboard.press("Enter")
+    search_box = page.locator("form[role=search] input[name=q]").first
+    search_box.fill("Stein")
+    search_box.press("Enter")
     page.wait_for_url(lambda url: "/admin/search/" in url)
     results = page.locator("main")
-    assert results.get_by_role("heading", name="Courriers").count() == 1
+    # The letter (its sender) and its document (the text of the PDF) are found.
+    assert results.get_by_role("heading", name="Courriers (1)").count() == 1
+    assert results.get_by_role("heading", name="Documents (1)").count() == 1
     assert_accessible(page)
     results.get_by_role("link", name=f"{letter.reference} Transit of thermal cameras").first.click()
     page.wait_for_url(lambda url: url.endswith(f"/admin/correspondence/{letter.pk}/"))
