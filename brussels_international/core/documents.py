@@ -545,8 +545,8 @@ def document_upload(*, actor: Actor, dossier: models.Model, uploaded_file: File,
     try:
         with transaction.atomic():
             document = Document(
-                object_type=ContentType.objects.get_for_model(dossier, for_concrete_model=False),
-                object_id=str(dossier.pk),
+                dossier_type=ContentType.objects.get_for_model(dossier, for_concrete_model=False),
+                dossier_id=str(dossier.pk),
                 name=name,
                 title=title,
                 content_type=file_type.content_type,
@@ -691,8 +691,8 @@ def documents_for(dossier: models.Model) -> QuerySet[Document]:
     The caller checks that the user may see the dossier (:func:`core.registry.user_can_view`).
     """
     return Document.objects.filter(
-        object_type=ContentType.objects.get_for_model(dossier, for_concrete_model=False),
-        object_id=str(dossier.pk),
+        dossier_type=ContentType.objects.get_for_model(dossier, for_concrete_model=False),
+        dossier_id=str(dossier.pk),
         deleted_at__isnull=True,
     ).select_related("uploaded_by")
 
@@ -701,10 +701,10 @@ def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
     """The documents *user* may open: not deleted, attached to a dossier that *user* may open.
 
     Built from every other registered kind's ``visible_to(user)``, as one query:
-    ``object_type = <kind> AND object_id IN (SELECT CAST(pk AS text) ...)`` per kind (the
-    ``object_id`` column is text, so the subquery casts the primary keys; no pk is loaded).
+    ``dossier_type = <kind> AND dossier_id IN (SELECT CAST(pk AS text) ...)`` per kind (the
+    ``dossier_id`` column is text, so the subquery casts the primary keys; no pk is loaded).
     Kinds that show *user* nothing are skipped; anonymous users see nothing. The filters use
-    only ``object_type``, ``object_id`` and ``deleted_at``, indexed as filter fields, so the
+    only ``dossier_type``, ``dossier_id`` and ``deleted_at``, indexed as filter fields, so the
     result can be searched with Wagtail's search backends.
     """
     if not getattr(user, "is_authenticated", False):
@@ -721,8 +721,8 @@ def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
             .annotate(document_dossier_pk=Cast("pk", output_field=CharField()))
             .values("document_dossier_pk")
         )
-        object_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=False)
-        condition |= Q(object_type=object_type, object_id__in=pks)
+        content_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=False)
+        condition |= Q(dossier_type=content_type, dossier_id__in=pks)
     if not condition:
         return Document.objects.none()
     return Document.objects.filter(condition, deleted_at__isnull=True)

@@ -250,11 +250,13 @@ class Document(index.Indexed, models.Model):
     file for search. Deleting sets ``deleted_at`` (the file stays in storage: "Undo").
     """
 
-    object_type = models.ForeignKey(
+    # Not "object_type"/"object_id": the search index's maintenance annotates "object_id" on
+    # every indexed model (modelsearch), which a field of that name would clash with.
+    dossier_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
     )
-    object_id = models.CharField(_("record id"), max_length=64)
-    dossier = GenericForeignKey("object_type", "object_id", for_concrete_model=False)
+    dossier_id = models.CharField(_("record id"), max_length=64)
+    dossier = GenericForeignKey("dossier_type", "dossier_id", for_concrete_model=False)
     file = models.FileField(_("file"), storage=documents_storage, max_length=255)
     name = models.CharField(_("file name"), max_length=255)
     title = models.CharField(_("title"), max_length=255, blank=True)
@@ -293,15 +295,15 @@ class Document(index.Indexed, models.Model):
         index.SearchField("text"),
         index.AutocompleteField("name"),
         index.AutocompleteField("title"),
-        index.FilterField("object_type"),
-        index.FilterField("object_id"),
+        index.FilterField("dossier_type"),
+        index.FilterField("dossier_id"),
         index.FilterField("deleted_at"),
         index.FilterField("uploaded_at"),
     ]
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "-uploaded_at"])]
+        indexes = [models.Index(fields=["dossier_type", "dossier_id", "-uploaded_at"])]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 

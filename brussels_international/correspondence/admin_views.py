@@ -31,7 +31,7 @@ from .services import letter_answer, letter_assign, letter_close, letter_registe
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
-ACTIONS = {LetterStatus.CLOSED: "close", LetterStatus.ASSIGNED: "reopen"}
+ACTIONS: dict[str, str] = {LetterStatus.CLOSED: "close", LetterStatus.ASSIGNED: "reopen"}
 """The buttons of an answered letter: the target status → the form's ``action``."""
 
 

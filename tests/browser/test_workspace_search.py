@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.users.models import UserProfile
 
 from brussels_international.core.groups import groups_setup
 from brussels_international.directory.models import Partner, Person
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,11 +49,8 @@ def test_officer_searches_the_workspace(browser, live_server, transactional_db):
             if violation["impact"] in BLOCKING_IMPACTS:
                 problems.append(f"{page.url} {violation['id']}: {violation['help']}")
 
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "a-long-password-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
+    device = TOTPDevice.objects.create(user=officer, name="Authenticator app", confirmed=True)
+    sign_in(page, live_server.url, "officer", "a-long-password-1", device)
 
     sidebar_search = page.locator("form[role=search] input[name=q]").first
     sidebar_search.fill("lefevre")

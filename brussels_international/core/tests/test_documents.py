@@ -210,7 +210,7 @@ def test_pdf_upload_stores_the_file_extracts_the_text_and_search_finds_it(agreem
     assert agreement.sha256 == hashlib.sha256(PDF).hexdigest()
     assert agreement.uploaded_by == editor
     assert agreement.dossier == partner
-    assert (agreement.object_type.model, agreement.object_id) == ("partner", str(partner.pk))
+    assert (agreement.dossier_type.model, agreement.dossier_id) == ("partner", str(partner.pk))
     assert stored_files(storage_dir) == [storage_dir / agreement.file.name]
     assert (storage_dir / agreement.file.name).read_bytes() == PDF
     assert agreement.file.name.endswith(".pdf") and "Prague" not in agreement.file.name  # random storage name
