@@ -265,7 +265,7 @@ SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip(
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 # Wagtail's database search backend (SQLite FTS5 / PostgreSQL full-text); on SQLite with the full-text
 # match run first (core/search_backend.py). SEARCH_CONFIG: PostgreSQL's text search configuration
-# (migration core.0004_search: "simple" with unaccent); SQLite ignores it.
+# (migration core.0007_search: "simple" with unaccent); SQLite ignores it.
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "brussels_international.core.search_backend", "SEARCH_CONFIG": "bi_search"}
 }

@@ -19,7 +19,7 @@ because its FTS5 table only has the ``title``, ``body`` and ``autocomplete`` col
 
 Matching: every word must match (AND), whole words, ignoring case and accents: SQLite's FTS5
 ``unicode61`` tokenizer removes diacritics; on PostgreSQL the text search configuration
-``bi_search`` (migration ``core.0004_search``: ``simple`` + ``unaccent``) does the same.
+``bi_search`` (migration ``core.0007_search``: ``simple`` + ``unaccent``) does the same.
 
 Order: within a kind, the records come in the model's own order (``Meta.ordering``, then
 primary key), the same on both databases, not by relevance. With every word required and
