@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
@@ -26,18 +27,42 @@ def status_history_for(obj: models.Model) -> QuerySet[StatusChange]:
     ).select_related("actor")
 
 
-def open_deadlines_for_user(user: User) -> QuerySet[Deadline]:
-    """The open deadlines of *user*: their own and their groups' (units'), by due date."""
+HeadedGroups = Callable[[User], QuerySet[Group]]
+_HEADED_GROUPS: list[HeadedGroups] = []
+
+
+def register_headed_groups(provider: HeadedGroups) -> None:
+    """Register a function ``provider(user) -> QuerySet[Group]`` giving the groups (units) *user*
+    heads. The directory registers one (heads of unit from its roles); the core does not read
+    the directory's tables itself (ARCHITECTURE.md, "Layout")."""
+    if provider not in _HEADED_GROUPS:
+        _HEADED_GROUPS.append(provider)
+
+
+def groups_headed_by(user: User) -> list[QuerySet[Group]]:
+    """The querysets of groups *user* heads, one per registered provider (not evaluated)."""
+    return [provider(user) for provider in _HEADED_GROUPS]
+
+
+def open_deadlines_for_user(user: User, *, include_staff: bool = True) -> QuerySet[Deadline]:
+    """The open deadlines *user* sees, by due date: their own, their groups' (units'), and, for a
+    head of unit (unless *include_staff* is false), every deadline of the unit: the unit's own and
+    those of each member of its group. One query (the groups are subqueries)."""
+    seen = models.Q(responsible_user=user) | models.Q(responsible_group__in=user.groups.all())
+    for headed in groups_headed_by(user) if include_staff else []:
+        members = User.objects.filter(groups__in=headed).values("pk")
+        seen |= models.Q(responsible_group__in=headed) | models.Q(responsible_user__in=members)
     return (
         Deadline.objects.filter(status=DeadlineStatus.OPEN)
-        .filter(models.Q(responsible_user=user) | models.Q(responsible_group__in=user.groups.all()))
+        .filter(seen)
         .select_related("responsible_user", "responsible_group")
         .order_by("due_date", "id")
     )
 
 
-def deadlines_for_user(user: User, *, today: dt.date) -> dict[str, list[Deadline]]:
-    """*user*'s open deadlines split as the workspace home shows them.
+def deadlines_for_user(user: User, *, today: dt.date, include_staff: bool = True) -> dict[str, list[Deadline]]:
+    """*user*'s open deadlines split as the workspace home shows them (with their staff's for a
+    head of unit, unless *include_staff* is false: see :func:`open_deadlines_for_user`).
 
     Returns:
         ``{"overdue": due before *today*, "this_week": due from *today* to *today* + 7
@@ -45,7 +70,7 @@ def deadlines_for_user(user: User, *, today: dt.date) -> dict[str, list[Deadline
     """
     week_end = today + dt.timedelta(days=7)
     lists: dict[str, list[Deadline]] = {"overdue": [], "this_week": [], "later": []}
-    for deadline in open_deadlines_for_user(user):
+    for deadline in open_deadlines_for_user(user, include_staff=include_staff):
         if deadline.due_date < today:
             lists["overdue"].append(deadline)
         elif deadline.due_date <= week_end:

@@ -36,7 +36,8 @@ REMINDER_TIME_ZONE = ZoneInfo("Europe/Brussels")
 def reminder_message(user: User, *, today: dt.date) -> tuple[str, str] | None:
     """The (subject, body) of *user*'s digest for *today*, in their language; ``None`` when
     nothing is overdue or due within :data:`REMINDER_WINDOW_DAYS` calendar days."""
-    lists = deadlines_for_user(user, today=today)
+    # A person's own and their units' deadlines; a head of unit reads their staff's on the home page.
+    lists = deadlines_for_user(user, today=today, include_staff=False)
     overdue, soon = lists["overdue"], lists["this_week"]
     if not overdue and not soon:
         return None

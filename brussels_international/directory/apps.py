@@ -13,3 +13,8 @@ class DirectoryConfig(AppConfig):
         from .kinds import register_directory_kinds
 
         register_directory_kinds()
+        from brussels_international.core.selectors import register_headed_groups
+
+        from .selectors import groups_headed_by
+
+        register_headed_groups(groups_headed_by)

@@ -228,6 +228,15 @@ class Person(RevisionMixin, index.Indexed, ClusterableModel):
         help_text=_("Identifier in the HR system, used by the staff-list import. Not published."),
     )
     is_public = models.BooleanField(_("published in the directory"), default=True)
+    user = models.OneToOneField(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("workspace account"),
+        help_text=_("The person's account in the workspace: a head of unit sees the unit's deadlines. Not published."),
+    )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="person")
 
     search_fields = [

@@ -23,6 +23,7 @@ from datetime import date
 from threading import Lock
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -626,3 +627,18 @@ def contact_units() -> list[Unit]:
         heads = [role for role in team if role.is_head]
         unit.contacts = team if unit.kind == Unit.Kind.DIRECTION else heads  # type: ignore[attr-defined]
     return units
+
+
+def groups_headed_by(user: Any) -> QuerySet[Group]:
+    """The workspace groups of the units *user* heads today: their person (``Person.user``) holds
+    a role with ``is_head`` that has not ended. Registered with the core
+    (:func:`core.selectors.register_headed_groups`) so that a head of unit sees the unit's
+    deadlines. Not evaluated (usable as a subquery)."""
+    today = timezone.localdate()
+    units = Role.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        Q(start_date__isnull=True) | Q(start_date__lte=today),
+        person__user_id=getattr(user, "pk", None),
+        is_head=True,
+    ).exclude(unit__staff_group="")
+    return Group.objects.filter(name__in=units.values("unit__staff_group"))

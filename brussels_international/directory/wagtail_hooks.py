@@ -68,7 +68,7 @@ class PersonViewSet(AuditedSnippetViewSet):
         FieldRowPanel([FieldPanel("given_name"), FieldPanel("family_name")]),
         FieldPanel("slug"),
         FieldPanel("aliases"),
-        FieldRowPanel([FieldPanel("employee_number"), FieldPanel("is_public")]),
+        FieldRowPanel([FieldPanel("employee_number"), FieldPanel("is_public"), FieldPanel("user")]),
         InlinePanel("phones", label=_("Phone numbers"), panels=[FieldPanel("number")]),
         InlinePanel(
             "roles",
