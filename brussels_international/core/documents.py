@@ -581,6 +581,21 @@ def document_upload(*, actor: Actor, dossier: models.Model, uploaded_file: File,
     return document
 
 
+def _lock_for_change(actor: Actor, document: Document) -> tuple[Document, Any]:
+    """Lock *document*'s row (inside the caller's transaction) and check that *actor* may change
+    its dossier. Returns ``(locked document, dossier)``.
+
+    Raises:
+        PermissionDenied: the dossier no longer exists, or *actor* may not change it.
+    """
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    dossier = locked.dossier
+    if dossier is None:
+        raise PermissionDenied(gettext("The record of this document no longer exists."))
+    _check_may_change(actor, dossier)
+    return locked, dossier
+
+
 def document_delete(*, actor: Actor, document: Document) -> Document:
     """Delete *document* softly: it leaves the dossier's list and search, its file stays.
 
@@ -597,11 +612,7 @@ def document_delete(*, actor: Actor, document: Document) -> Document:
         ValidationError: the document is already deleted.
     """
     with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        dossier = locked.dossier
-        if dossier is None:
-            raise PermissionDenied(gettext("The record of this document no longer exists."))
-        _check_may_change(actor, dossier)
+        locked, dossier = _lock_for_change(actor, document)
         if locked.deleted_at is not None:
             raise ValidationError(gettext("“%(name)s” is already deleted.") % {"name": locked.name})
         locked.deleted_at = timezone.now()
@@ -630,11 +641,7 @@ def document_restore(*, actor: Actor, document: Document) -> Document:
         ValidationError: the document is not deleted.
     """
     with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        dossier = locked.dossier
-        if dossier is None:
-            raise PermissionDenied(gettext("The record of this document no longer exists."))
-        _check_may_change(actor, dossier)
+        locked, dossier = _lock_for_change(actor, document)
         if locked.deleted_at is None:
             raise ValidationError(gettext("“%(name)s” is not deleted.") % {"name": locked.name})
         locked.deleted_at = None
