@@ -80,11 +80,6 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
-def pending_device(user: User) -> TOTPDevice | None:
-    """The user's device being set up (created, not yet confirmed by a code), or ``None``."""
-    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-
-
 def is_verified(user: Any) -> bool:
     """Whether *user* proved a code in this session (set by ``django_otp.middleware.OTPMiddleware``)."""
     check: Callable[[], bool] | None = getattr(user, "is_verified", None)
@@ -114,16 +109,27 @@ def qr_code_svg(device: TOTPDevice) -> SafeString:
 # --- Services --------------------------------------------------------------------------------
 
 
-def totp_device_start(*, user: User) -> TOTPDevice:
-    """Return the user's device being set up, creating it (random 20-byte key) if there is none.
+def totp_device_start(*, user: User, pending_id: int | None = None) -> TOTPDevice:
+    """Return the device this session is setting up, creating it (random 20-byte key) if needed.
 
-    Reloading the set-up page shows the same secret, so a QR code already scanned keeps
-    working. A pending device proves nothing and grants nothing, so it is not audited; it
-    becomes the user's device only through :func:`totp_device_confirm`.
+    Args:
+        user: the person setting up their device.
+        pending_id: the id of the pending device this session started (kept in the session by
+            the set-up page), or ``None``.
+
+    The secret belongs to one session: reloading the page shows the same secret (a QR code
+    already scanned keeps working), but another session (someone else who knows the password)
+    gets a new secret and the earlier pending devices are deleted, so a secret copied elsewhere
+    never becomes the user's device. A pending device proves nothing and grants nothing, so it
+    is not audited; it becomes the user's device only through :func:`totp_device_confirm`,
+    which also tells the user by mail.
     """
     with transaction.atomic():
-        device = pending_device(user)
+        device = None
+        if pending_id is not None:
+            device = TOTPDevice.objects.filter(pk=pending_id, user=user, confirmed=False).first()
         if device is None:
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     return device
 
@@ -184,6 +190,10 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> TOTPDev
             target=user,
             payload={"two_factor": "set up", "replaced": replaced},
         )
+        # Tell the person (mail after the commit): a device they did not set up is noticed.
+        from .notifications import notify
+
+        notify(recipient=user, kind="two_factor_set_up", context={}, url=reverse("core_2fa_device"), obj=user)
     return device
 
 
@@ -215,7 +225,13 @@ def totp_devices_reset(*, actor: User | AnonymousUser | None, user: User) -> lis
     Returns:
         The names of the removed devices (confirmed or pending); ``[]`` when there were none
         (then nothing is written).
+
+    Raises:
+        PermissionDenied: *actor* is a user who is not a superuser and *user* is one (a
+            superuser's second factor is reset by another superuser or on the command line).
     """
+    if isinstance(actor, User) and user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser may reset the two-factor authentication of a superuser."))
     with transaction.atomic():
         removed: list[str] = []
         for device_model in django_otp.device_classes():
@@ -357,6 +373,9 @@ class TwoFactorStepView(View):
         return redirect(safe_next(self.request))
 
 
+PENDING_SESSION_KEY = "core-2fa-pending-device"
+
+
 class SetupView(TwoFactorStepView):
     """``/admin/2fa/setup/``: QR code and secret of a new device, confirmed by a first code.
 
@@ -377,7 +396,7 @@ class SetupView(TwoFactorStepView):
 
     def post(self, request: HttpRequest) -> HttpResponseBase:
         form = CodeForm(request.POST)
-        device = totp_device_start(user=self.user())
+        device = self.pending()
         if form.is_valid():
             try:
                 device = totp_device_confirm(user=self.user(), device=device, code=form.cleaned_data["code"])
@@ -388,8 +407,14 @@ class SetupView(TwoFactorStepView):
                 return self.succeed(device)
         return self.page(form)
 
+    def pending(self) -> TOTPDevice:
+        """This session's pending device (its id kept in the session)."""
+        device = totp_device_start(user=self.user(), pending_id=self.request.session.get(PENDING_SESSION_KEY))
+        self.request.session[PENDING_SESSION_KEY] = device.pk
+        return device
+
     def page(self, form: CodeForm) -> HttpResponse:
-        device = totp_device_start(user=self.user())
+        device = self.pending()
         return self.render(
             form,
             qr_code=qr_code_svg(device),
@@ -462,6 +487,8 @@ class ResetView(WagtailAdminTemplateMixin, TemplateView):
         if not may_reset(request.user):
             raise PermissionDenied
         self.person = get_object_or_404(User, pk=kwargs["user_id"])
+        if self.person.is_superuser and not request.user.is_superuser:
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from wagtail.users.models import UserProfile
 
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.management.commands.create_demo_accounts import DEMO_PASSWORD
-from brussels_international.core.models import AuditEntry
+from brussels_international.core.models import AuditEntry, Notification
 from brussels_international.core.tests.auth import TEST_KEY, staff_login
 from brussels_international.core.two_factor import DEMO_TOTP_SECRET, demo_code, totp_demo_device_install, with_next
 
@@ -168,6 +168,21 @@ def test_set_up_page_shows_the_qr_code_and_the_secret_of_one_pending_device(offi
     assert list(TOTPDevice.objects.filter(user=officer).values_list("pk", flat=True)) == [device.pk]
 
 
+def test_another_session_gets_another_secret_and_the_first_one_stops_working(officer, mailoutbox):
+    """Someone else who knows the password cannot copy the secret the owner will scan."""
+    intruder = password_only(officer)
+    intruder.get(SETUP)
+    copied = TOTPDevice.objects.get(user=officer)
+    owner = password_only(officer)
+    owner.get(SETUP)
+    scanned = TOTPDevice.objects.get(user=officer)
+    assert scanned.pk != copied.pk and scanned.key != copied.key
+    # The intruder's code no longer confirms anything: their session starts a new secret.
+    response = intruder.post(SETUP, {"code": code_for(copied)})
+    assert response.status_code == 200
+    assert TOTPDevice.objects.filter(user=officer, confirmed=True).count() == 0
+
+
 def test_a_correct_code_confirms_the_device_and_verifies_the_session(officer):
     client = password_only(officer)
     client.get(SETUP, {"next": PEOPLE})
@@ -183,6 +198,8 @@ def test_a_correct_code_confirms_the_device_and_verifies_the_session(officer):
         officer, "created", str(device.pk), str(officer.pk)
     )  # fmt: skip
     assert entry.payload == {"two_factor": "set up", "replaced": []}
+    told = Notification.objects.get(recipient=officer)  # in English: the officer's language
+    assert (told.kind, told.title) == ("two_factor_set_up", "Two-factor authentication was set up for your account")
 
 
 @pytest.mark.parametrize(
@@ -401,3 +418,22 @@ def test_demo_accounts_sign_in_with_the_printed_code(settings):
     assert client.get(HOME)["Location"] == with_next("core_2fa_verify", HOME)
     assert client.post(VERIFY, {"code": code})["Location"] == HOME
     assert client.get(HOME).status_code == 200
+
+
+def test_only_a_superuser_resets_a_superusers_second_factor(officer):
+    from django.core.exceptions import PermissionDenied
+
+    from brussels_international.core.two_factor import totp_devices_reset
+
+    root = User.objects.create_superuser("root", password="x" * 12)
+    TOTPDevice.objects.create(user=root, name="Phone", confirmed=True)
+    administrator = User.objects.create_user("administrator", password="x" * 12)
+    administrator.groups.add(Group.objects.get(name="Administrator"))
+    with pytest.raises(PermissionDenied):
+        totp_devices_reset(actor=administrator, user=root)
+    client = Client()
+    staff_login(client, administrator)
+    refused = client.get(reverse("core_2fa_reset", args=[root.pk]))
+    assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
+    assert TOTPDevice.objects.filter(user=root).count() == 1
+    assert totp_devices_reset(actor=None, user=root) == ["Phone"]  # the command line may
