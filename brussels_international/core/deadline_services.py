@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .deadlines import add_calendar_days, add_working_days
 from .models import AuditVerb, CalendarFeedToken, Deadline, DeadlineCounting, DeadlineStatus
@@ -38,6 +38,7 @@ def deadline_register(
     responsible_group: Group | None = None,
     obj: models.Model | None = None,
     url: str = "",
+    notify_responsible: bool = True,
 ) -> Deadline:
     """Register a deadline, given either its due date or how to compute it.
 
@@ -51,6 +52,8 @@ def deadline_register(
         responsible_group: the unit (its workspace group).
         obj: the dossier it belongs to (any saved model instance), optional.
         url: the address that opens the dossier in the workspace.
+        notify_responsible: tell *responsible_user* (``False`` when the module sends its own,
+            more specific notification, as the correspondence module does on assignment).
 
     Returns:
         The saved :class:`Deadline`; an audit entry "created" is written in the same transaction.
@@ -62,25 +65,27 @@ def deadline_register(
             negative number of days; an unknown counting; an empty title.
     """
     if not title.strip():
-        raise ValidationError("A deadline needs a title (what must be done).")
+        raise ValidationError(gettext("A deadline needs a title (what must be done)."))
     if responsible_user is None and responsible_group is None:
-        raise ValidationError("A deadline needs a responsible person or unit.")
+        raise ValidationError(gettext("A deadline needs a responsible person or unit."))
     computed = start is not None or days is not None or bool(counting)
     if due is not None and computed:
-        raise ValidationError("Give either the due date or start, days and counting, not both.")
+        raise ValidationError(gettext("Give either the due date or start, days and counting, not both."))
     if due is None:
         if start is None or days is None or not counting:
-            raise ValidationError("Give the due date, or start, days and counting to compute it.")
+            raise ValidationError(gettext("Give the due date, or start, days and counting to compute it."))
         if days < 0:
-            raise ValidationError("The number of days cannot be negative.")
+            raise ValidationError(gettext("The number of days cannot be negative."))
         if counting == DeadlineCounting.WORKING:
             due = add_working_days(start, days)
         elif counting == DeadlineCounting.CALENDAR:
             due = add_calendar_days(start, days)
         else:
-            raise ValidationError(f"Unknown counting {counting!r}: use 'calendar' or 'working'.")
+            raise ValidationError(
+                gettext("Unknown counting %(counting)r: use “calendar” or “working”.") % {"counting": counting}
+            )
     if obj is not None and obj.pk is None:
-        raise ValidationError("The dossier must be saved before a deadline is linked to it.")
+        raise ValidationError(gettext("The dossier must be saved before a deadline is linked to it."))
     with transaction.atomic():
         deadline = Deadline.objects.create(
             title=title.strip(),
@@ -102,7 +107,11 @@ def deadline_register(
             target=obj,
             payload={"due_date": due, "responsible": str(responsible_user or responsible_group)},
         )
-        if responsible_user is not None and (not isinstance(actor, User) or actor.pk != responsible_user.pk):
+        if (
+            notify_responsible
+            and responsible_user is not None
+            and (not isinstance(actor, User) or actor.pk != responsible_user.pk)
+        ):
             notify(
                 recipient=responsible_user,
                 kind="deadline_assigned",
@@ -137,8 +146,10 @@ def _responsible_reopen_guard(deadline: Deadline, actor: Actor) -> str | None:
 
 
 DEADLINE_TRANSITIONS = (
-    Transition(DeadlineStatus.OPEN, DeadlineStatus.DONE, ANYONE, _responsible_guard, label="Done"),
-    Transition(DeadlineStatus.DONE, DeadlineStatus.OPEN, ANYONE, _responsible_reopen_guard, label="Reopen"),
+    Transition(DeadlineStatus.OPEN, DeadlineStatus.DONE, ANYONE, _responsible_guard, label=gettext_lazy("Done")),
+    Transition(
+        DeadlineStatus.DONE, DeadlineStatus.OPEN, ANYONE, _responsible_reopen_guard, label=gettext_lazy("Reopen")
+    ),
 )
 """The status graph of a deadline: open → done and back (done → open, to undo a mistake), each by
 the person or a member of the unit responsible (or a superuser)."""

@@ -70,6 +70,11 @@ class DeadlineStatusView(WagtailAdminTemplateMixin, TemplateView):
         if not deadline_may_complete(self.deadline, request.user):
             messages.error(request, str(self.refused_message))
             return HttpResponseRedirect(reverse("wagtailadmin_home"))
+        if self.deadline.object_type_id is not None:
+            # A dossier's deadline follows its dossier's workflow (a letter's is done when the
+            # answer is recorded): marking it here would leave the two out of step.
+            messages.error(request, _("This deadline is met in its dossier: record the step there."))
+            return HttpResponseRedirect(self.deadline.url or reverse("wagtailadmin_home"))
         if self.deadline.status != self.source_status:
             messages.warning(request, str(self.wrong_status_message))
             return HttpResponseRedirect(self.back_url())

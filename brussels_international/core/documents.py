@@ -259,8 +259,12 @@ def _zip_type(data: bytes, name: str) -> FileType:
     if len(members) > _ZIP_MAX_MEMBERS:
         raise archive_error
     names = set(members)
+    # Macros (vbaProject.bin, Basic/, Scripts/), and OLE objects and ActiveX controls (oleObject*.bin,
+    # activeX*.bin: they can carry programs or macro-enabled files inside a macro-free document).
+    # Embedded charts and workbooks (.xlsx under embeddings/) are plain packages and stay allowed.
     macros = any(
-        member.lower().endswith("vbaproject.bin") or member.startswith(("Basic/", "Scripts/")) for member in members
+        member.lower().endswith(".bin") or "/activex/" in member.lower() or member.startswith(("Basic/", "Scripts/"))
+        for member in members
     )
     found: FileType | None = None
     try:
@@ -527,7 +531,7 @@ def document_upload(*, actor: Actor, dossier: models.Model, uploaded_file: File,
         ValidationError: *dossier* is unsaved or of an unregistered kind; title too long.
     """
     _check_may_change(actor, dossier)
-    if dossier.pk is None or kind_for(dossier) is None:
+    if dossier.pk is None or kind_for(dossier) is None or isinstance(dossier, Document):
         raise ValidationError(gettext("Documents can only be attached to a saved workspace record."))
     title = title.strip()
     if len(title) > 255:

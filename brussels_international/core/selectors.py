@@ -45,10 +45,14 @@ def groups_headed_by(user: User) -> list[QuerySet[Group]]:
 
 
 def open_deadlines_for_user(user: User, *, include_staff: bool = True) -> QuerySet[Deadline]:
-    """The open deadlines *user* sees, by due date: their own, their groups' (units'), and, for a
-    head of unit (unless *include_staff* is false), every deadline of the unit: the unit's own and
-    those of each member of its group. One query (the groups are subqueries)."""
-    seen = models.Q(responsible_user=user) | models.Q(responsible_group__in=user.groups.all())
+    """The open deadlines *user* sees, by due date: their own (they are the responsible person), their
+    units' that nobody in particular holds yet (a group responsible, no person), and, for a head of
+    unit (unless *include_staff* is false), every deadline of the unit: the unit's own and those of
+    each member of its group. A colleague's deadline is not an officer's. One query (the groups are
+    subqueries)."""
+    seen = models.Q(responsible_user=user) | models.Q(
+        responsible_group__in=user.groups.all(), responsible_user__isnull=True
+    )
     for headed in groups_headed_by(user) if include_staff else []:
         members = User.objects.filter(groups__in=headed).values("pk")
         seen |= models.Q(responsible_group__in=headed) | models.Q(responsible_user__in=members)

@@ -61,6 +61,16 @@ class HasStatus(Protocol):
     status: str
 
 
+def status_label(model: type[models.Model], value: str) -> str:
+    """The translated label of status *value* of *model* (its ``status`` field's choices), or
+    *value* itself when the field has no such choice."""
+    try:
+        choices = dict(model._meta.get_field("status").flatchoices)  # type: ignore[union-attr]
+    except Exception:
+        return value
+    return str(choices.get(value, value))
+
+
 def _find(transitions: Iterable[Transition], source: str, target: str) -> Transition | None:
     for row in transitions:
         if row.source == source and row.target == target:
@@ -126,7 +136,8 @@ def transition(
         row = _find(transitions, current, to)
         if row is None:
             raise TransitionError(
-                _("A case in status “%(source)s” cannot move to “%(target)s”.") % {"source": current, "target": to}
+                _("A case in status “%(source)s” cannot move to “%(target)s”.")
+                % {"source": status_label(model, current), "target": status_label(model, to)}
             )
         if row.permission is None and not system:
             raise PermissionDenied(_("This change of status is made by the system only."))

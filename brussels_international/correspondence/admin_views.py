@@ -105,6 +105,9 @@ class LetterCreateView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.page_title},
         ]
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": _user(self.request)}
+
     def form_valid(self, form: LetterForm) -> HttpResponse:
         try:
             letter = letter_register(actor=_user(self.request), **form.cleaned_data)

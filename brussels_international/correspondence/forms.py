@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brussels_international.directory.models import Unit
 
-from .services import officer_choices
+from .services import officer_choices, units_for
 
 
 class OfficerField(forms.ModelChoiceField):
@@ -31,6 +31,12 @@ class LetterForm(forms.Form):
     )
     unit = forms.ModelChoiceField(label=_("Unit that answers"), queryset=Unit.objects.order_by("order"))
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Unit.objects.filter(pk__in=[unit.pk for unit in units_for(user)]).order_by("order")
 
     def clean_received_on(self) -> Any:
         """Listed with the other errors at once (the service checks it again)."""

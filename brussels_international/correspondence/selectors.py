@@ -10,7 +10,7 @@ from brussels_international.core.models import AuditEntry, StatusChange
 from brussels_international.core.registry import AnyUser
 from brussels_international.core.selectors import audit_entries_for, status_history_for
 
-from .models import Letter
+from .models import Letter, LetterStatus
 
 
 def letters_visible_to(user: AnyUser) -> QuerySet[Letter]:
@@ -40,10 +40,20 @@ def letter_list(user: AnyUser, *, status: str = "") -> QuerySet[Letter]:
 def letter_timeline(letter: Letter) -> list[dict[str, Any]]:
     """What happened to *letter*, oldest first: audit entries (registration, changes, status moves).
 
-    Each item: ``{"when": datetime, "who": str, "entry": AuditEntry}``.
+    Each item: ``{"when": datetime, "who": str, "entry": AuditEntry, "move": "received → assigned"
+    (translated status labels; empty for entries that are not status changes)}``.
     """
     entries: list[AuditEntry] = list(audit_entries_for(letter))
-    return [{"when": e.created_at, "who": e.actor_label or "—", "entry": e} for e in reversed(entries)]
+    labels = dict(LetterStatus.choices)
+
+    def move(entry: AuditEntry) -> str:
+        payload = entry.payload or {}
+        if "to" not in payload:
+            return ""
+        source, target = str(payload.get("from", "")), str(payload["to"])
+        return f"{labels.get(source, source)} → {labels.get(target, target)}"
+
+    return [{"when": e.created_at, "who": e.actor_label or "—", "entry": e, "move": move(e)} for e in reversed(entries)]
 
 
 def letter_status_history(letter: Letter) -> QuerySet[StatusChange]:

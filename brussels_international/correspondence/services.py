@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from brussels_international.core.deadline_services import deadline_complete, deadline_register, deadline_reopen
 from brussels_international.core.models import AuditVerb, Deadline, DeadlineCounting, DeadlineStatus
@@ -31,11 +33,15 @@ from .workflow import TRANSITIONS
 REPLY_WORKING_DAYS = 15
 """Working days to answer a letter, counted from the day after receipt."""
 
-REPLY_RULE = "Service standard of Brussels International (demo module): answer within 15 working days of receipt"
+REPLY_RULE = gettext_lazy(
+    "Service standard of Brussels International (demo module): answer within 15 working days of receipt"
+)
 """The source of :data:`REPLY_WORKING_DAYS`. The demo module has no statutory time limit; the
 real modules cite their ordinance or regulation here."""
 
 SEQUENCE_KEY = "correspondence.letter"
+MAX_AGE_DAYS = 366
+"""A letter received longer ago than this (calendar days) is refused as a probable typing error."""
 AUDITED_FIELDS = [
     "reference",
     "subject",
@@ -49,6 +55,20 @@ AUDITED_FIELDS = [
     "reply_due",
     "answered_on",
 ]
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether *text* holds a line break, a tab or another control character (U+0000–U+001F, U+007F)."""
+    return any(ord(char) < 32 or ord(char) == 127 for char in text)
+
+
+def units_for(actor: User) -> list[Unit]:
+    """The units *actor* may register letters for: every unit with ``view_all_letter`` (Director,
+    Administrator), else the units whose group they belong to."""
+    units = Unit.objects.exclude(staff_group="").order_by("order")
+    if not actor.has_perm("correspondence.view_all_letter"):
+        units = units.filter(staff_group__in=actor.groups.values("name"))
+    return list(units)
 
 
 def unit_group(unit: Unit) -> Group | None:
@@ -107,8 +127,10 @@ def letter_register(
 
     Raises:
         PermissionDenied: *actor* may not register letters.
-        ValidationError: ``{field: message}`` for a blank subject or sender, a date in the
-            future, an officer outside the unit. Nothing is stored.
+        ValidationError: ``{field: message}`` for a blank subject or sender, a line break or
+            control character in them, a date in the future or more than a year ago
+            (:data:`MAX_AGE_DAYS`), a unit that is not the actor's (:func:`units_for`), an
+            officer outside the unit. Nothing is stored.
     """
     if not actor.has_perm("correspondence.add_letter"):
         raise PermissionDenied(_("You are not allowed to register letters."))
@@ -117,8 +139,20 @@ def letter_register(
         errors["subject"] = _("Enter the subject of the letter.")
     if not sender_name.strip():
         errors["sender_name"] = _("Enter who sent the letter.")
-    if received_on > timezone.localdate():
+    for field, value in (
+        ("subject", subject),
+        ("sender_name", sender_name),
+        ("sender_organisation", sender_organisation),
+    ):
+        if field not in errors and has_control_characters(value):
+            errors[field] = _("Write it on one line, without control characters.")
+    today = timezone.localdate()
+    if received_on > today:
         errors["received_on"] = _("The date of receipt cannot be in the future.")
+    elif received_on < today - dt.timedelta(days=MAX_AGE_DAYS):
+        errors["received_on"] = _("The date of receipt is more than a year ago: check it.")
+    if unit not in units_for(actor):
+        errors["unit"] = _("You can register letters for your own unit only.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -134,10 +168,14 @@ def letter_register(
         )
         if officer is not None:
             _check_officer(letter, officer)
+        # Stored text, read by the whole unit: in the workspace's language, not the registrant's.
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Answer letter %(reference)s: %(subject)s") % {"reference": letter.reference, "subject": subject}
+            rule = str(REPLY_RULE)
         deadline = deadline_register(
             actor=actor,
-            title=_("Answer letter %(reference)s: %(subject)s") % {"reference": letter.reference, "subject": subject},
-            legal_basis=REPLY_RULE,
+            title=title,
+            legal_basis=rule,
             start=received_on,
             days=REPLY_WORKING_DAYS,
             counting=DeadlineCounting.WORKING,
@@ -145,6 +183,7 @@ def letter_register(
             responsible_group=unit_group(unit),
             obj=letter,
             url=reverse("correspondence:detail", args=[letter.pk]),
+            notify_responsible=False,  # the officer gets the letter's own notification below
         )
         letter.deadline = deadline
         letter.reply_due = deadline.due_date

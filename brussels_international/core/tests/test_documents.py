@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import models
@@ -112,6 +112,9 @@ DOCX = make_zip({"[Content_Types].xml": WORD_TYPES, "word/document.xml": "<w:doc
 XLSX = make_zip({"[Content_Types].xml": EXCEL_TYPES, "xl/workbook.xml": "<workbook/>"})
 ODT = make_zip(
     {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>", "META-INF/manifest.xml": "<m/>"}
+)
+DOCX_OLE = make_zip(
+    {"[Content_Types].xml": WORD_TYPES, "word/document.xml": "<w/>", "word/embeddings/oleObject1.bin": "x"}
 )
 DOCM = make_zip({"[Content_Types].xml": WORD_MACRO_TYPES, "word/document.xml": "<w/>", "word/vbaProject.bin": "x"})
 
@@ -294,6 +297,7 @@ ACCEPTED = "PDF, Word (.docx), Excel (.xlsx), OpenDocument text (.odt), PNG and 
         ("files.docx", make_zip({"a.txt": "a"}), "archive", "“files.docx” is a ZIP archive; archives are not accepted. Attach the files it contains one by one."),  # noqa: E501
         ("backup.gz", b"\x1f\x8b\x08\x00" + b"\x00" * 20, "archive", "“backup.gz” is a gzip archive; archives are not accepted. Attach the files it contains one by one."),  # noqa: E501
         ("macro.docx", DOCM, "macros", "“macro.docx” contains macros, which can run code. Save it without macros (as .docx, .xlsx or .odt) or as PDF."),  # noqa: E501
+        ("ole.docx", DOCX_OLE, "macros", "“ole.docx” contains macros, which can run code. Save it without macros (as .docx, .xlsx or .odt) or as PDF."),  # noqa: E501
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old_office", "“old.doc” is in an old Microsoft Office format (.doc, .xls, .ppt), which can carry macros. Save it as .docx, .xlsx or PDF."),  # noqa: E501
         ("latin1.csv", "nom;ville\nBruxelles;Liège\n".encode("latin-1"), "encoding", "“latin1.csv” is not UTF-8 text (line 2); save it as UTF-8."),  # noqa: E501
         ("unicode.txt", "hello".encode("utf-16"), "encoding", "“unicode.txt” is text in UTF-16; save it as UTF-8 text."),  # noqa: E501
@@ -735,3 +739,9 @@ def test_document_is_a_registered_kind(agreement, editor, outsider):
     assert kind.can_change(outsider, agreement) is False
     with translation.override("en"):
         assert kind.summary(agreement) == f"Accord_de_cooperation_Prague.pdf · PDF · {len(PDF)}\xa0bytes"
+
+
+def test_a_document_is_not_a_dossier(agreement, editor):  # type: ignore[no-untyped-def]
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        document_upload(actor=editor, dossier=agreement, uploaded_file=upload("note.txt", b"A note."))
+    assert error.value.messages == ["Documents can only be attached to a saved workspace record."]

@@ -287,3 +287,14 @@ def test_reopen_puts_the_letter_and_its_deadline_back(org):  # type: ignore[no-u
     assert Deadline.objects.get(pk=letter.deadline_id).status == DeadlineStatus.OPEN
     with pytest.raises(TransitionError):
         letter_reopen(actor=org["anna"], letter=letter)
+
+
+@time_machine.travel(TODAY)
+def test_a_letters_deadline_is_met_through_the_letter_not_from_the_home_panel(org, client: Client):  # type: ignore[no-untyped-def]
+    letter = _register(org, officer=org["bram"])
+    staff_login(client, org["bram"])
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("core_deadline_complete", args=[letter.deadline_id]) not in home
+    refused = client.post(reverse("core_deadline_complete", args=[letter.deadline_id]), {"note": ""})
+    assert (refused.status_code, refused["Location"]) == (302, reverse("correspondence:detail", args=[letter.pk]))
+    assert Deadline.objects.get(pk=letter.deadline_id).status == DeadlineStatus.OPEN
