@@ -74,15 +74,16 @@ def test_register_with_calendar_days_and_a_dossier(officer, permits):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"due": D(2026, 5, 4)}, "responsible person or unit"),
-        ({"user": True, "due": D(2026, 5, 4), "start": D(2026, 5, 1), "days": 3}, "not both"),
-        ({"user": True}, "Give the due date"),
-        ({"user": True, "start": D(2026, 5, 1), "days": -1, "counting": "working"}, "negative"),
-        ({"user": True, "start": D(2026, 5, 1), "days": 1, "counting": "lunar"}, "Unknown counting"),
-        ({"user": True, "due": D(2026, 5, 4), "title": " "}, "title"),
+        ({"due": D(2026, 5, 4)}, "une personne ou une unité responsable"),
+        ({"user": True, "due": D(2026, 5, 4), "start": D(2026, 5, 1), "days": 3}, "pas les deux"),
+        ({"user": True}, "Indiquez la date d’échéance"),
+        ({"user": True, "start": D(2026, 5, 1), "days": -1, "counting": "working"}, "ne peut pas être négatif"),
+        ({"user": True, "start": D(2026, 5, 1), "days": 1, "counting": "lunar"}, "Mode de calcul inconnu 'lunar'"),
+        ({"user": True, "due": D(2026, 5, 4), "title": " "}, "doit avoir un intitulé"),
     ],
 )
 def test_register_refuses_bad_input(officer, kwargs, message):
+    """Translated (French, the workspace's language in tests) and nothing stored."""
     user = officer if kwargs.pop("user", False) else None
     with pytest.raises(ValidationError, match=message):
         register(user, **kwargs)
