@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +39,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from typing_extensions import ParamSpec
 
-from .models import AuditVerb
+from .models import AuditEntry, AuditVerb
 from .services import Actor, audit_record
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,13 @@ def user_may_see_tasks(user: Actor) -> bool:
     return isinstance(user, User) and user.is_active and user.has_perm(VIEW_TASKS_PERMISSION)
 
 
+def _same_call(args_kwargs: Any, args: list[Any], kwargs: dict[str, Any]) -> bool:
+    """Whether a stored run's arguments are *args* and *kwargs* (the attempt counter ignored)."""
+    stored = args_kwargs or {}
+    other_kwargs = {k: v for k, v in (stored.get("kwargs") or {}).items() if k != ATTEMPT_KWARG}
+    return list(stored.get("args") or []) == args and other_kwargs == kwargs
+
+
 def task_retry(*, actor: Actor, result: DBTaskResult) -> None:
     """Queue again the task of the failed run *result*, with the same arguments, for now.
 
@@ -191,7 +199,9 @@ def task_retry(*, actor: Actor, result: DBTaskResult) -> None:
 
     Raises:
         PermissionDenied: *actor* may not see the task results (:func:`user_may_see_tasks`).
-        ValidationError: *result* did not fail, or its task no longer exists in the code.
+        ValidationError: *result* did not fail, was already run again, a later run of the same
+            call (same task and arguments) is waiting, running or has succeeded, or its task no
+            longer exists in the code.
     """
     if not user_may_see_tasks(actor):
         raise PermissionDenied(_("Only administrators may run a task again."))
@@ -209,6 +219,22 @@ def task_retry(*, actor: Actor, result: DBTaskResult) -> None:
     kwargs = {k: v for k, v in ((result.args_kwargs or {}).get("kwargs") or {}).items() if k != ATTEMPT_KWARG}
     again = made.using(priority=result.priority, queue_name=result.queue_name, backend=result.backend_name)
     with transaction.atomic():
+        # One retry per failed run, and none while a later run of the same call waits, runs or
+        # has succeeded (an automatic retry): a second click or a stale page queues nothing.
+        DBTaskResult.objects.select_for_update().filter(pk=result.pk).first()
+        if AuditEntry.objects.filter(
+            verb=AuditVerb.RETRIED,
+            object_type=ContentType.objects.get_for_model(DBTaskResult),
+            object_id=str(result.pk),
+        ).exists():
+            raise ValidationError(_("This run was already run again."))
+        later = DBTaskResult.objects.filter(
+            task_path=result.task_path,
+            enqueued_at__gt=result.enqueued_at,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING, TaskResultStatus.SUCCESSFUL],
+        ).only("args_kwargs")
+        if any(_same_call(other.args_kwargs, args, kwargs) for other in later):
+            raise ValidationError(_("A later run of this task is waiting, running or has succeeded."))
         audit_record(
             actor=actor,
             verb=AuditVerb.RETRIED,

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -236,6 +237,14 @@ def test_retry_now_queues_the_same_task_again(failed_runs, django_capture_on_com
     assert entry.actor.username == "member-administrator"
     assert entry.object_id == str(failed.pk)
     assert entry.payload == {"task": failed.task_path, "args": ["always", 99], "kwargs": {}}
+
+    # A second click, or the earlier failed attempt while the new run waits: nothing more queued.
+    with translation.override("en"):
+        with pytest.raises(ValidationError, match="already run again"):
+            task_retry(actor=entry.actor, result=failed)
+        with pytest.raises(ValidationError, match="later run of this task is waiting"):
+            task_retry(actor=entry.actor, result=failed_runs[0])
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=failed.task_path).count() == 1
 
 
 def test_retry_is_refused_for_a_task_that_did_not_fail(db_backend):
