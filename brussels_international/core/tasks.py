@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks_db.models import DBTaskResult
@@ -47,9 +48,9 @@ def reminder_message(user: User, *, today: dt.date) -> tuple[str, str] | None:
         lines = [_("Hello %(name)s,") % {"name": user.get_full_name() or user.get_username()}, ""]
         for heading, items in ((_("Overdue"), overdue), (_("Due within 7 days"), soon)):
             if items:
-                lines.append(f"{heading}:")
+                lines.append(_("%(heading)s:") % {"heading": heading})
                 for deadline in items:
-                    line = f"- {deadline.due_date.isoformat()} {deadline.title}"
+                    line = f"- {date_format(deadline.due_date, 'DATE_FORMAT')} {deadline.title}"
                     if deadline.url:
                         line += f" {absolute_url(deadline.url)}"
                     lines.append(line)

@@ -219,8 +219,10 @@ def test_reminder_digest(officer, permits, radar, mailoutbox):
     assert mails["officer@example.org"].subject == "3 deadlines to watch"
     assert mails["colleague@example.org"].subject == "1 échéance à surveiller"  # no preference: French
     body = mails["officer@example.org"].body
-    assert "Overdue:\n- 2026-04-30 Overdue" in body
-    assert "- 2026-05-04 Today\n- 2026-05-11 In 7 days" in body
+    assert "Overdue:\n- April 30, 2026 Overdue" in body
+    assert "- May 4, 2026 Today\n- May 11, 2026 In 7 days" in body
+    french = mails["colleague@example.org"].body
+    assert "À échéance dans les 7 jours :\n- 4 mai 2026 " in french
     assert "Later" not in body
     assert "Done" not in body
 
