@@ -183,7 +183,11 @@ class LetterDetailView(WagtailAdminTemplateMixin, TemplateView):
                 answer_form = AnswerForm(request.POST)
                 if not answer_form.is_valid():
                     return self.render_to_response(self.get_context_data(answer_form=answer_form), status=400)
-                letter_answer(actor=user, letter=self.letter, **answer_form.cleaned_data)
+                try:
+                    letter_answer(actor=user, letter=self.letter, **answer_form.cleaned_data)
+                except ValidationError as error:  # shown next to the field, not as a message
+                    _form_errors(answer_form, error)
+                    return self.render_to_response(self.get_context_data(answer_form=answer_form), status=400)
                 messages.success(request, _("Answer recorded; the deadline is done."))
             elif action in ("close", "reopen"):
                 note_form = NoteForm(request.POST)

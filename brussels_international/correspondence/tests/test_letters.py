@@ -298,3 +298,20 @@ def test_a_letters_deadline_is_met_through_the_letter_not_from_the_home_panel(or
     refused = client.post(reverse("core_deadline_complete", args=[letter.deadline_id]), {"note": ""})
     assert (refused.status_code, refused["Location"]) == (302, reverse("correspondence:detail", args=[letter.pk]))
     assert Deadline.objects.get(pk=letter.deadline_id).status == DeadlineStatus.OPEN
+
+
+@time_machine.travel(TODAY)
+def test_an_answer_date_before_the_letter_is_shown_next_to_the_field(org, client: Client):  # type: ignore[no-untyped-def]
+    letter = _register(org, officer=org["bram"])
+    staff_login(client, org["bram"])
+    response = client.post(
+        reverse("correspondence:detail", args=[letter.pk]), {"action": "answer", "answered_on": "2026-04-01"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        '<p class="error-message" id="id_answered_on-error">La réponse ne peut pas être antérieure à la lettre.</p>'
+        in page
+    )
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.ASSIGNED
