@@ -47,7 +47,7 @@ from django.views.generic import TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .models import AuditVerb
+from .models import AuditVerb, CalendarFeedToken
 from .services import audit_record
 
 CODE_DIGITS = 6
@@ -216,7 +216,8 @@ def totp_devices_reset(*, actor: User | AnonymousUser | None, user: User) -> lis
     """Remove every one-time-password device of *user* (lost phone), with an audit entry.
 
     The user's open sessions lose their verification (their device no longer exists) and they
-    set up a new device at their next workspace request.
+    set up a new device at their next workspace request. Their calendar feed address is revoked
+    too (a lost phone may be subscribed to it).
 
     Args:
         actor: the administrator who resets, or ``None`` for the command line (``otp_reset``).
@@ -239,11 +240,19 @@ def totp_devices_reset(*, actor: User | AnonymousUser | None, user: User) -> lis
             removed += sorted(d.name + ("" if d.confirmed else " (pending)") for d in devices)
             devices.delete()
         if removed:
+            # A lost phone may also hold the calendar subscription: its secret address stops working.
+            feeds = CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
             audit_record(
                 actor=actor,
                 verb=AuditVerb.UPDATED,
                 obj=user,
-                payload={"changes": {"two_factor_devices": [removed, []]}, "two_factor": "reset"},
+                payload={
+                    "changes": {"two_factor_devices": [removed, []]},
+                    "two_factor": "reset",
+                    "calendar_addresses_revoked": feeds,
+                },
             )
     return removed
 

@@ -27,7 +27,7 @@ from wagtail.users.models import UserProfile
 
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.management.commands.create_demo_accounts import DEMO_PASSWORD
-from brussels_international.core.models import AuditEntry, Notification
+from brussels_international.core.models import AuditEntry, CalendarFeedToken, Notification
 from brussels_international.core.tests.auth import TEST_KEY, staff_login
 from brussels_international.core.two_factor import DEMO_TOTP_SECRET, demo_code, totp_demo_device_install, with_next
 
@@ -327,6 +327,8 @@ def test_otp_reset_removes_the_devices_and_writes_an_audit_entry(officer, office
     staff_login(verified, officer)
     assert verified.get(HOME).status_code == 200
     TOTPDevice.objects.create(user=officer, name="Authenticator app", confirmed=False)
+    feed = CalendarFeedToken.objects.create(user=officer, token="lost-phone-calendar")
+    AuditEntry.objects.all().delete()
     out = StringIO()
     call_command("otp_reset", "officer", stdout=out)
     assert out.getvalue() == (
@@ -340,7 +342,10 @@ def test_otp_reset_removes_the_devices_and_writes_an_audit_entry(officer, office
     assert entry.payload == {
         "changes": {"two_factor_devices": [["Authenticator app", "Authenticator app (pending)"], []]},
         "two_factor": "reset",
+        "calendar_addresses_revoked": 1,
     }
+    feed.refresh_from_db()
+    assert feed.revoked_at is not None
     # The session verified with the removed device must set up a new one.
     assert verified.get(HOME)["Location"] == with_next("core_2fa_setup", HOME)
 
