@@ -356,3 +356,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReminderDigestSent(models.Model):
+    """That a person's deadline digest of a given day was sent: a second run of the same day (the
+    command after the scheduled run, a retry) sends nothing more. Written by
+    :func:`core.tasks.send_deadline_reminder_mail` in the transaction that sends the mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reminder_digest_once_a_day")]
+        verbose_name = _("reminder digest sent")
+        verbose_name_plural = _("reminder digests sent")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"

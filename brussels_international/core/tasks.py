@@ -13,7 +13,8 @@ import logging
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -24,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from .background import enqueue_once, retrying_task
 from .feeds import absolute_url
 from .i18n import user_language
-from .models import Deadline, DeadlineStatus
+from .models import Deadline, DeadlineStatus, ReminderDigestSent
 from .selectors import deadlines_for_user
 
 logger = logging.getLogger(__name__)
@@ -128,14 +129,23 @@ def send_deadline_reminder_mail(user_id: int, today_iso: str) -> int:
     """Send user *user_id* their deadline digest of *today_iso* (see :func:`reminder_message`).
 
     Returns:
-        1 when sent; 0 when the user is gone, inactive, without address, or has nothing due
-        any more. Mail server errors raise, so the task is retried.
+        1 when sent; 0 when the user is gone, inactive, without address, has nothing due any
+        more, or already got the digest of that day (:class:`~core.models.ReminderDigestSent`).
+        Mail server errors raise, so the task is retried.
     """
     user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
     if user is None:
         return 0
-    message = reminder_message(user, today=dt.date.fromisoformat(today_iso))
+    day = dt.date.fromisoformat(today_iso)
+    message = reminder_message(user, today=day)
     if message is None:
         return 0
     subject, body = message
-    return send_mail(subject, body, None, [user.email])
+    with transaction.atomic():
+        # Once a day per person: the marker and the mail go together (a mail server error rolls
+        # the marker back, so the retry sends it).
+        _, first = ReminderDigestSent.objects.get_or_create(user=user, day=day)
+        if not first:
+            return 0
+        mail = EmailMessage(subject, body, None, [user.email], headers={"Auto-Submitted": "auto-generated"})
+        return mail.send()

@@ -280,3 +280,13 @@ def test_calendar_name_is_in_the_owners_language(officer, language, name):
     token = calendar_token_create(user=officer)
     calendar = icalendar.Calendar.from_ical(Client().get(f"/calendar/{token.token}.ics").content)
     assert str(calendar["X-WR-CALNAME"]) == name
+
+
+def test_a_second_run_of_the_same_day_sends_no_second_digest(officer, mailoutbox):
+    register(officer, title="Soon", due=D(2026, 5, 5))
+    assert send_deadline_reminders.call("2026-05-04") == 1  # one mail queued (and sent: immediate backend)
+    send_deadline_reminders.call("2026-05-04")  # the command after the scheduled run, say
+    assert [m.to for m in mailoutbox] == [["officer@example.org"]]
+    assert mailoutbox[0].extra_headers == {"Auto-Submitted": "auto-generated"}
+    send_deadline_reminders.call("2026-05-05")  # the next day: a new digest
+    assert len(mailoutbox) == 2
