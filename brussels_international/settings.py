@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "brussels_international.core",
     "brussels_international.directory",
     "brussels_international.correspondence",
+    "brussels_international.permits",
     "brussels_international.website",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -14,8 +14,10 @@ directory's per-model screens are covered model by model in ``core/tests/test_gr
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,10 +34,12 @@ from brussels_international.core.tests.auth import TEST_KEY, staff_login
 from brussels_international.core.two_factor import with_next
 from brussels_international.correspondence.models import Letter
 from brussels_international.directory.models import Partner, Person, Unit
+from brussels_international.permits.services import control_list_load_csv
 
 pytestmark = pytest.mark.django_db
 
 GROUP_NAMES = [spec.name for spec in GROUPS]
+CURATED_MILITARY_LIST = Path(apps.get_app_config("permits").path) / "data" / "military-list-categories.csv"
 EVERYONE = dict.fromkeys(GROUP_NAMES, "ok")
 
 
@@ -90,6 +94,9 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("core_2fa_setup", None, EVERYONE),  # verified: may replace their device
     ("core_2fa_verify", None, dict.fromkeys(GROUP_NAMES, "home")),  # already verified: straight to `next` (home)
     ("core_2fa_reset", "user", only("Administrator")),  # those who manage accounts (auth.change_user)
+    ("permits:control_lists", None, EVERYONE),  # reference data: every group may view the control lists
+    ("permits:control_list_tree", "control_list", EVERYONE),
+    ("permits:control_list_entry", "control_list_entry", EVERYONE),
 ]
 
 
@@ -117,6 +124,7 @@ def objects(settings, tmp_path) -> dict[str, object]:
         for name in ("agreement.txt", "draft.txt")
     )
     document_delete(actor=None, document=deleted)
+    control_list_load_csv(actor=None, regime="military", path=CURATED_MILITARY_LIST, valid_from=dt.date(2026, 1, 1))
     return {
         "letter": Letter.objects.create(
             reference="COR-2026-0001",
@@ -144,6 +152,8 @@ def objects(settings, tmp_path) -> dict[str, object]:
         "document": document,
         "deleted_document": deleted,
         "user": User.objects.create_user("colleague", password="x" * 12),
+        "control_list": ("military",),
+        "control_list_entry": ("military", "ML1"),
     }
 
 

@@ -48,6 +48,11 @@ def _all(actions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 LETTERS_UNIT = {"correspondence.letter": ("add", "change", "view", "assign")}
 LETTERS_ALL = {"correspondence.letter": ("add", "change", "view", "assign", "view_all")}
+CONTROL_LISTS_VIEW = {"permits.controllistversion": ("view",), "permits.controllistentry": ("view",)}
+CONTROL_LISTS_CHANGE = {
+    "permits.controllistversion": ("change", "view"),
+    "permits.controllistentry": ("change", "view"),
+}
 
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
 
@@ -62,6 +67,7 @@ GROUPS: tuple[GroupSpec, ...] = (
         {
             **_all(FULL),
             **LETTERS_ALL,
+            **CONTROL_LISTS_VIEW,
             "core.auditentry": VIEW,
             "auth.user": FULL,
             "auth.group": FULL,
@@ -72,7 +78,7 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Director",
         "Directs the directorate: edits every directory record, sees every unit's letters.",
-        {**_all(EDIT), **LETTERS_ALL},
+        {**_all(EDIT), **LETTERS_ALL, **CONTROL_LISTS_VIEW},
         True,
     ),
     GroupSpec(
@@ -83,13 +89,14 @@ GROUPS: tuple[GroupSpec, ...] = (
             "directory.person": EDIT,
             "directory.unit": ("change", "view"),
             "directory.directorate": ("change", "view"),
+            **CONTROL_LISTS_VIEW,
         },
         edit_pages=True,
     ),
     GroupSpec(
         "Bilateral Relations",
         "Bilateral Relations, Public Relations and Protocol unit: keeps the partners.",
-        {**_all(VIEW), "directory.partner": EDIT, **LETTERS_UNIT},
+        {**_all(VIEW), "directory.partner": EDIT, **LETTERS_UNIT, **CONTROL_LISTS_VIEW},
     ),
     GroupSpec(
         "Multilateral and Europe",
@@ -101,15 +108,20 @@ GROUPS: tuple[GroupSpec, ...] = (
             "directory.euprogramme": EDIT,
             "directory.topic": EDIT,
             **LETTERS_UNIT,
+            **CONTROL_LISTS_VIEW,
         },
     ),
     GroupSpec(
         "EU Delegation",
         "Delegation of the Region to the EU: keeps the EU policy areas.",
-        {**_all(VIEW), "directory.topic": EDIT, **LETTERS_UNIT},
+        {**_all(VIEW), "directory.topic": EDIT, **LETTERS_UNIT, **CONTROL_LISTS_VIEW},
     ),
-    GroupSpec("Finance and Travel", "Finance and Travel unit.", {**_all(VIEW), **LETTERS_UNIT}),
-    GroupSpec("Permits", "Permits unit (arms, military and dual-use goods).", {**_all(VIEW), **LETTERS_UNIT}),
+    GroupSpec("Finance and Travel", "Finance and Travel unit.", {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_VIEW}),
+    GroupSpec(
+        "Permits",
+        "Permits unit (arms, military and dual-use goods).",
+        {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_CHANGE},
+    ),
 )
 
 

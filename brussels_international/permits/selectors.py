@@ -1,0 +1,165 @@
+"""Reads of the control lists: the current versions, the tree, the search, one entry by code.
+
+Only the current version of each regime is read (:attr:`ControlListVersion.is_current`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from .models import ControlListEntry, ControlListVersion, EntryKind, Regime
+
+SEARCH_LIMIT = 100
+"""Rows returned at most by :func:`control_list_search`."""
+
+_CODE = re.compile(r"^(ML\d|PL\d|\d[A-E]?\d*)[\w.]*$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: ``"Électronique"`` → ``"electronique"``."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+@dataclass
+class TreeNode:
+    """One row of the tree with its children (in file order)."""
+
+    entry: ControlListEntry
+    children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[TreeNode]:
+        return [child for child in self.children if child.entry.kind == EntryKind.NOTE]
+
+    @property
+    def items(self) -> list[TreeNode]:
+        return [child for child in self.children if child.entry.kind != EntryKind.NOTE]
+
+
+def current_versions() -> QuerySet[ControlListVersion]:
+    """The current version of each regime, with ``category_count`` and ``entry_count`` (rows of
+    kind category / entry) and ``row_count`` (every row)."""
+    return ControlListVersion.objects.filter(is_current=True).annotate(
+        category_count=Count("entries", filter=Q(entries__kind=EntryKind.CATEGORY)),
+        entry_count=Count("entries", filter=Q(entries__kind=EntryKind.ENTRY)),
+        row_count=Count("entries"),
+    )
+
+
+def _current_entries(regime: str | None) -> QuerySet[ControlListEntry]:
+    entries = ControlListEntry.objects.filter(version__is_current=True)
+    return entries.filter(version__regime=regime) if regime else entries
+
+
+def control_list_tree(regime: str, *, code_prefix: str = "") -> list[TreeNode]:
+    """The current list of *regime* as a tree (two queries at most).
+
+    Args:
+        regime: ``"military"`` or ``"dual_use"``.
+        code_prefix: when given (``"5A002"``), the rows whose code starts with it (case
+            ignored), each with its descendants; the roots are the topmost matching rows.
+
+    Returns:
+        The root nodes in file order; ``[]`` when no version of *regime* is loaded.
+    """
+    entries = list(_current_entries(regime).order_by("position"))
+    nodes = {entry.pk: TreeNode(entry) for entry in entries}
+    roots = []
+    for entry in entries:
+        node = nodes[entry.pk]
+        parent = nodes.get(entry.parent_id) if entry.parent_id else None
+        if parent is not None:
+            parent.children.append(node)
+        else:
+            roots.append(node)
+    if not code_prefix:
+        return roots
+    prefix = code_prefix.strip().casefold()
+    matched: list[TreeNode] = []
+
+    def walk(node: TreeNode) -> None:
+        if node.entry.kind != EntryKind.NOTE and node.entry.code.casefold().startswith(prefix):
+            matched.append(node)
+            return
+        for child in node.children:
+            walk(child)
+
+    for root in roots:
+        walk(root)
+    return matched
+
+
+def control_list_search(query: str, regime: str | None = None) -> list[ControlListEntry]:
+    """Rows of the current lists matching *query*, in file order, at most :data:`SEARCH_LIMIT`.
+
+    A query that looks like a code (``"5A002"``, ``"ml1.a"``) matches the codes starting with it;
+    otherwise every word must appear in the English, French or Dutch text (case and accents
+    ignored). Each version holds a few thousand rows, so the words are matched in Python on
+    the folded texts rather than with database-specific accent functions.
+
+    Args:
+        query: what the user typed.
+        regime: ``"military"`` / ``"dual_use"`` to search one list; ``None`` for both.
+    """
+    query = query.strip()[:200]
+    if not query:
+        return []
+    entries = _current_entries(regime).select_related("version").order_by("version__regime", "position")
+    if " " not in query and _CODE.match(query):
+        return list(entries.filter(code__istartswith=query).exclude(kind=EntryKind.NOTE)[:SEARCH_LIMIT])
+    words = [_fold(word) for word in _WORD.findall(query)][:10]
+    if not words:
+        return []
+    found = []
+    for entry in entries.only(
+        "pk", "code", "kind", "note_type", "text_en", "text_fr", "text_nl", "position", "parent_id", "version"
+    ):
+        text = _fold(" ".join((entry.code, entry.text_en, entry.text_fr, entry.text_nl)))
+        if all(word in text for word in words):
+            found.append(entry)
+            if len(found) >= SEARCH_LIMIT:
+                break
+    return found
+
+
+def control_list_entry(code: str, regime: str) -> ControlListEntry:
+    """The row *code* (exact, case ignored; not a note) of the current list of *regime*.
+
+    Where the source repeats a paragraph code, the first in file order.
+
+    Raises:
+        ValidationError: (code ``"unknown_control_list_entry"``) no such code in the current
+            list, or no list of *regime* loaded.
+    """
+    entry = (
+        _current_entries(regime)
+        .filter(code__iexact=code.strip())
+        .exclude(kind=EntryKind.NOTE)
+        .select_related("version", "parent")
+        .order_by("position")
+        .first()
+    )
+    if entry is None:
+        label = Regime(regime).label if regime in Regime.values else regime
+        raise ValidationError(
+            _("Unknown control list entry %(code)s in the %(list)s.") % {"code": code, "list": label},
+            code="unknown_control_list_entry",
+        )
+    return entry
+
+
+def entry_ancestors(entry: ControlListEntry) -> list[ControlListEntry]:
+    """The rows above *entry*, from the category down (one query per level, at most 7)."""
+    ancestors = []
+    parent = entry.parent
+    while parent is not None:
+        ancestors.append(parent)
+        parent = parent.parent
+    return list(reversed(ancestors))
