@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from brussels_international.core.documents import document_upload
 from brussels_international.core.groups import groups_setup
@@ -77,12 +78,14 @@ def test_officer_signs_in_sees_a_deadline_subscribes_searches_and_opens_a_docume
     # 2. The deadline on the home page.
     deadline_title = f"Répondre au courrier {letter.reference} : Transit of thermal cameras"
     link = page.locator(".deadlines-list").get_by_role("link", name=deadline_title, exact=True)
-    assert link.get_attribute("href") == f"/admin/correspondence/{letter.pk}/"
+    expect(link).to_have_attribute("href", f"/admin/correspondence/{letter.pk}/")
     assert_accessible(page)
 
     # 3. Subscribe the calendar: the address shown serves an iCal feed with the deadline.
     page.get_by_role("link", name="Voir mes échéances dans mon application de calendrier").click()
     page.get_by_role("button", name="Créer mon adresse de calendrier").click()
+    page.wait_for_url(lambda url: url.endswith("/admin/calendar/"))
+    expect(page.locator(".calendar-feed-url")).to_have_count(1)
     feed_url = page.locator(".calendar-feed-url").input_value()
     assert feed_url.startswith(live_server.url + "/calendar/")
     assert_accessible(page)
@@ -100,8 +103,8 @@ def test_officer_signs_in_sees_a_deadline_subscribes_searches_and_opens_a_docume
     page.wait_for_url(lambda url: "/admin/search/" in url)
     results = page.locator("main")
     # The letter (its sender) and its document (the text of the PDF) are found.
-    assert results.get_by_role("heading", name="Courriers (1)").count() == 1
-    assert results.get_by_role("heading", name="Documents (1)").count() == 1
+    expect(results.get_by_role("heading", name="Courriers (1)")).to_have_count(1)
+    expect(results.get_by_role("heading", name="Documents (1)")).to_have_count(1)
     assert_accessible(page)
     results.get_by_role("link", name=f"{letter.reference} Transit of thermal cameras").first.click()
     page.wait_for_url(lambda url: url.endswith(f"/admin/correspondence/{letter.pk}/"))
