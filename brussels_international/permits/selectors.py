@@ -6,12 +6,13 @@ Only the current version of each regime is read (:attr:`ControlListVersion.is_cu
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+
+from brussels_international.core.text import fold
 
 from .models import ControlListEntry, ControlListVersion, EntryKind, Regime
 
@@ -20,11 +21,6 @@ SEARCH_LIMIT = 100
 
 _CODE = re.compile(r"^(ML\d|PL\d|\d[A-E]?\d*)[\w.]*$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents: ``"Électronique"`` → ``"electronique"``."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 @dataclass
@@ -114,14 +110,14 @@ def control_list_search(query: str, regime: str | None = None) -> list[ControlLi
     entries = _current_entries(regime).select_related("version").order_by("version__regime", "position")
     if " " not in query and _CODE.match(query):
         return list(entries.filter(code__istartswith=query).exclude(kind=EntryKind.NOTE)[:SEARCH_LIMIT])
-    words = [_fold(word) for word in _WORD.findall(query)][:10]
+    words = [fold(word) for word in _WORD.findall(query)][:10]
     if not words:
         return []
     found = []
     for entry in entries.only(
         "pk", "code", "kind", "note_type", "text_en", "text_fr", "text_nl", "position", "parent_id", "version"
     ):
-        text = _fold(" ".join((entry.code, entry.text_en, entry.text_fr, entry.text_nl)))
+        text = fold(" ".join((entry.code, entry.text_en, entry.text_fr, entry.text_nl)))
         if all(word in text for word in words):
             found.append(entry)
             if len(found) >= SEARCH_LIMIT:
