@@ -22,7 +22,7 @@ from .deadlines import add_calendar_days, add_working_days
 from .models import AuditVerb, CalendarFeedToken, Deadline, DeadlineCounting, DeadlineStatus
 from .notifications import notify
 from .services import Actor, audit_record
-from .workflow import ANYONE, Transition, transition
+from .workflow import ANYONE, Transition, TransitionError, transition
 
 
 def deadline_register(
@@ -155,14 +155,29 @@ DEADLINE_TRANSITIONS = (
 the person or a member of the unit responsible (or a superuser)."""
 
 
-def deadline_complete(*, actor: Actor, deadline: Deadline, note: str = "") -> Deadline:
+def met_in_dossier(deadline: Deadline) -> bool:
+    """Whether *deadline* belongs to a dossier whose own workflow meets it (a letter's reply is
+    done when the answer is recorded): then it is completed or reopened only by that workflow,
+    never on its own, so the two cannot get out of step."""
+    return deadline.object_type_id is not None
+
+
+def _check_not_a_dossier_step(deadline: Deadline, from_dossier: bool) -> None:
+    if met_in_dossier(deadline) and not from_dossier:
+        raise TransitionError(gettext("This deadline is met in its dossier: record the step there."))
+
+
+def deadline_complete(*, actor: Actor, deadline: Deadline, note: str = "", from_dossier: bool = False) -> Deadline:
     """Mark *deadline* done through the shared :func:`~core.workflow.transition` (status change,
     audit entry), and stamp ``done_at``; one transaction.
 
     Raises:
         TransitionError: *actor* is not responsible for it (see :func:`deadline_may_complete`),
-            or it is already done; the message says which, in the active language.
+            it is already done, or it is met in its dossier (:func:`met_in_dossier`) and the
+            call does not come from that dossier's service (``from_dossier=True``); the message
+            says which, in the active language.
     """
+    _check_not_a_dossier_step(deadline, from_dossier)
     with transaction.atomic():
         locked = transition(
             actor=actor, obj=deadline, to=DeadlineStatus.DONE, transitions=DEADLINE_TRANSITIONS, note=note
@@ -172,15 +187,17 @@ def deadline_complete(*, actor: Actor, deadline: Deadline, note: str = "") -> De
     return locked  # type: ignore[return-value]
 
 
-def deadline_reopen(*, actor: Actor, deadline: Deadline, note: str = "") -> Deadline:
+def deadline_reopen(*, actor: Actor, deadline: Deadline, note: str = "", from_dossier: bool = False) -> Deadline:
     """Put a done *deadline* back to open (the "Undo" of marking it done) through the shared
     :func:`~core.workflow.transition` (status change, audit entry), and clear ``done_at``; one
     transaction.
 
     Raises:
         TransitionError: *actor* is not responsible for it (see :func:`deadline_may_complete`),
-            or it is not done; the message says which, in the active language.
+            it is not done, or it is met in its dossier and the call does not come from that
+            dossier's service (``from_dossier=True``); the message says which.
     """
+    _check_not_a_dossier_step(deadline, from_dossier)
     with transaction.atomic():
         locked = transition(
             actor=actor, obj=deadline, to=DeadlineStatus.OPEN, transitions=DEADLINE_TRANSITIONS, note=note

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .deadline_services import deadline_complete, deadline_may_complete, deadline_reopen
+from .deadline_services import deadline_complete, deadline_may_complete, deadline_reopen, met_in_dossier
 from .models import Deadline, DeadlineStatus
 from .workflow import TransitionError
 
@@ -70,9 +70,7 @@ class DeadlineStatusView(WagtailAdminTemplateMixin, TemplateView):
         if not deadline_may_complete(self.deadline, request.user):
             messages.error(request, str(self.refused_message))
             return HttpResponseRedirect(reverse("wagtailadmin_home"))
-        if self.deadline.object_type_id is not None:
-            # A dossier's deadline follows its dossier's workflow (a letter's is done when the
-            # answer is recorded): marking it here would leave the two out of step.
+        if met_in_dossier(self.deadline):  # the services refuse it too; say so before the form
             messages.error(request, _("This deadline is met in its dossier: record the step there."))
             return HttpResponseRedirect(self.deadline.url or reverse("wagtailadmin_home"))
         if self.deadline.status != self.source_status:

@@ -19,6 +19,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .deadline_services import met_in_dossier
 from .feeds import CalendarFeedView
 from .models import AuditEntry
 from .selectors import deadlines_for_user
@@ -127,8 +128,10 @@ class DeadlinesPanel(Component):
     def get_context_data(self, parent_context: Any) -> dict[str, Any]:
         request = parent_context["request"]
         lists = deadlines_for_user(request.user, today=timezone.localdate())
+        markable = {d.pk for items in lists.values() for d in items if not met_in_dossier(d)}
         return {
             "request": request,
+            "markable": markable,  # the others are met in their dossier (no "Mark as done")
             "heading": _("My deadlines"),
             "sections": [
                 ("overdue", _("Overdue"), lists["overdue"]),

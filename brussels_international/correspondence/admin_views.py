@@ -27,7 +27,7 @@ from brussels_international.core.workflow import TransitionError, available_tran
 from .forms import AnswerForm, AssignForm, LetterForm, NoteForm
 from .models import Letter, LetterStatus
 from .selectors import letter_list, letter_status_history, letter_timeline, letters_visible_to
-from .services import letter_answer, letter_assign, letter_close, letter_register, letter_reopen
+from .services import letter_answer, letter_assign, letter_close, letter_may_assign, letter_register, letter_reopen
 from .workflow import TRANSITIONS
 
 PAGE_SIZE = 25
@@ -160,8 +160,7 @@ class LetterDetailView(WagtailAdminTemplateMixin, TemplateView):
                 if letter.status == LetterStatus.ANSWERED and move.target in ACTIONS
             ],
             can_answer=any(move.target == LetterStatus.ANSWERED for move in moves),
-            can_assign=user.has_perm("correspondence.assign_letter")
-            and letter.status in (LetterStatus.RECEIVED, LetterStatus.ASSIGNED),
+            can_assign=letter_may_assign(user, letter),
             assign_form=kwargs.get("assign_form") or AssignForm(unit=letter.unit),
             answer_form=kwargs.get("answer_form") or AnswerForm(),
             timeline=letter_timeline(letter),

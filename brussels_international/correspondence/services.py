@@ -198,6 +198,15 @@ def letter_register(
     return letter
 
 
+ASSIGNABLE = (LetterStatus.RECEIVED, LetterStatus.ASSIGNED)
+"""Statuses in which the officer in charge may be chosen or changed."""
+
+
+def letter_may_assign(user: User, letter: Letter) -> bool:
+    """Whether *user* may choose *letter*'s officer now (the rule :func:`letter_assign` enforces)."""
+    return bool(user.has_perm("correspondence.assign_letter")) and letter.status in ASSIGNABLE
+
+
 def letter_assign(*, actor: User, letter: Letter, officer: User) -> Letter:
     """Put *officer* in charge of *letter*; a received letter becomes assigned.
 
@@ -212,7 +221,7 @@ def letter_assign(*, actor: User, letter: Letter, officer: User) -> Letter:
         raise PermissionDenied(_("You are not allowed to assign letters."))
     with transaction.atomic():
         locked = Letter.objects.select_for_update().select_related("unit").get(pk=letter.pk)
-        if locked.status not in (LetterStatus.RECEIVED, LetterStatus.ASSIGNED):
+        if locked.status not in ASSIGNABLE:
             raise ValidationError(_("An answered or closed letter cannot be assigned."))
         _check_officer(locked, officer)
         before = _snapshot(locked)
@@ -261,7 +270,7 @@ def letter_answer(*, actor: User, letter: Letter, answered_on: dt.date, note: st
         locked.save(update_fields=["answered_on"])
         deadline = Deadline.objects.filter(pk=locked.deadline_id, status="open").first() if locked.deadline_id else None
         if deadline is not None:
-            deadline_complete(actor=actor, deadline=deadline, note=locked.reference)
+            deadline_complete(actor=actor, deadline=deadline, note=locked.reference, from_dossier=True)
     return locked
 
 
@@ -296,5 +305,5 @@ def letter_reopen(*, actor: User, letter: Letter, note: str = "") -> Letter:
             else None
         )
         if deadline is not None:
-            deadline_reopen(actor=actor, deadline=deadline, note=locked.reference)
+            deadline_reopen(actor=actor, deadline=deadline, note=locked.reference, from_dossier=True)
     return locked

@@ -315,3 +315,14 @@ def test_an_answer_date_before_the_letter_is_shown_next_to_the_field(org, client
     )
     letter.refresh_from_db()
     assert letter.status == LetterStatus.ASSIGNED
+
+
+@time_machine.travel(TODAY)
+def test_the_deadline_services_refuse_a_letters_deadline_outside_the_letter(org):  # type: ignore[no-untyped-def]
+    from brussels_international.core.deadline_services import deadline_complete
+
+    letter = _register(org, officer=org["bram"])
+    with pytest.raises(TransitionError) as refused:
+        deadline_complete(actor=org["bram"], deadline=Deadline.objects.get(pk=letter.deadline_id))
+    assert str(refused.value) == "Cette échéance se règle dans son dossier : enregistrez l’étape là-bas."
+    assert Deadline.objects.get(pk=letter.deadline_id).status == DeadlineStatus.OPEN
