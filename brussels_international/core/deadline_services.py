@@ -154,6 +154,17 @@ DEADLINE_TRANSITIONS = (
 """The status graph of a deadline: open → done and back (done → open, to undo a mistake), each by
 the person or a member of the unit responsible (or a superuser)."""
 
+_DOSSIER_DEADLINE_TRANSITIONS = (
+    Transition(DeadlineStatus.OPEN, DeadlineStatus.DONE, ANYONE, label=gettext_lazy("Done")),
+    Transition(DeadlineStatus.DONE, DeadlineStatus.OPEN, ANYONE, label=gettext_lazy("Reopen")),
+)
+"""The same moves made by a dossier's workflow, which has already checked its actor (an applicant
+withdrawing a licence application meets the unit's deadline to decide on it)."""
+
+
+def _deadline_transitions(from_dossier: bool) -> tuple[Transition, ...]:
+    return _DOSSIER_DEADLINE_TRANSITIONS if from_dossier else DEADLINE_TRANSITIONS
+
 
 def met_in_dossier(deadline: Deadline) -> bool:
     """Whether *deadline* belongs to a dossier whose own workflow meets it (a letter's reply is
@@ -175,12 +186,18 @@ def deadline_complete(*, actor: Actor, deadline: Deadline, note: str = "", from_
         TransitionError: *actor* is not responsible for it (see :func:`deadline_may_complete`),
             it is already done, or it is met in its dossier (:func:`met_in_dossier`) and the
             call does not come from that dossier's service (``from_dossier=True``); the message
-            says which, in the active language.
+            says which, in the active language. With ``from_dossier=True`` the dossier's
+            workflow has checked *actor* already (``None`` for the system).
     """
     _check_not_a_dossier_step(deadline, from_dossier)
     with transaction.atomic():
         locked = transition(
-            actor=actor, obj=deadline, to=DeadlineStatus.DONE, transitions=DEADLINE_TRANSITIONS, note=note
+            actor=actor,
+            obj=deadline,
+            to=DeadlineStatus.DONE,
+            transitions=_deadline_transitions(from_dossier),
+            note=note,
+            system=from_dossier and actor is None,
         )
         Deadline.objects.filter(pk=locked.pk).update(done_at=timezone.now())
         locked.refresh_from_db()
@@ -200,11 +217,79 @@ def deadline_reopen(*, actor: Actor, deadline: Deadline, note: str = "", from_do
     _check_not_a_dossier_step(deadline, from_dossier)
     with transaction.atomic():
         locked = transition(
-            actor=actor, obj=deadline, to=DeadlineStatus.OPEN, transitions=DEADLINE_TRANSITIONS, note=note
+            actor=actor,
+            obj=deadline,
+            to=DeadlineStatus.OPEN,
+            transitions=_deadline_transitions(from_dossier),
+            note=note,
+            system=from_dossier and actor is None,
         )
         Deadline.objects.filter(pk=locked.pk).update(done_at=None)
         locked.refresh_from_db()
     return locked  # type: ignore[return-value]
+
+
+def deadline_reschedule(*, actor: Actor, deadline: Deadline, due: dt.date, reason: str) -> Deadline:
+    """Move an open *deadline* to *due* (a statutory clock that stood still while a request for
+    information was open, an extension granted); one transaction with an audit entry
+    ``{"changes": {"due_date": [old, new]}, "reason": reason}``.
+
+    Raises:
+        ValidationError: the deadline is done (reopen it first), or *reason* is empty.
+    """
+    if not reason.strip():
+        raise ValidationError(gettext("Say why the deadline moves."))
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if locked.status != DeadlineStatus.OPEN:
+            raise ValidationError(gettext("This deadline is done: reopen it before moving it."))
+        old = locked.due_date
+        if old == due:
+            return locked
+        locked.due_date = due
+        locked.save(update_fields=["due_date"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            obj=locked,
+            payload={"changes": {"due_date": [old, due]}, "reason": reason.strip()},
+        )
+    return locked
+
+
+def deadline_reassign(*, actor: Actor, deadline: Deadline, responsible_user: User | None) -> Deadline:
+    """Make *responsible_user* (or nobody but the unit, with ``None``) responsible for *deadline*,
+    as when a dossier gets a new officer; one transaction with an audit entry. The new person
+    gets a "deadline_assigned" notification unless they are *actor*.
+
+    Raises:
+        ValidationError: ``None`` for a deadline that has no responsible unit either.
+    """
+    with transaction.atomic():
+        locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if responsible_user is None and locked.responsible_group_id is None:
+            raise ValidationError(gettext("A deadline needs a responsible person or unit."))
+        old = locked.responsible_user
+        if (old.pk if old else None) == (responsible_user.pk if responsible_user else None):
+            return locked
+        locked.responsible_user = responsible_user
+        locked.save(update_fields=["responsible_user"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            obj=locked,
+            payload={"changes": {"responsible_user": [str(old or ""), str(responsible_user or "")]}},
+        )
+        if responsible_user is not None and (not isinstance(actor, User) or actor.pk != responsible_user.pk):
+            notify(
+                recipient=responsible_user,
+                kind="deadline_assigned",
+                context={"deadline": locked},
+                url=locked.url or reverse("wagtailadmin_home"),
+                actor=actor,
+                obj=locked,
+            )
+    return locked
 
 
 def calendar_token_create(*, user: User) -> CalendarFeedToken:

@@ -53,6 +53,26 @@ CONTROL_LISTS_CHANGE = {
     "permits.controllistversion": ("change", "view"),
     "permits.controllistentry": ("change", "view"),
 }
+LICENSING_VIEW = {
+    "permits.application": ("view",),
+    "permits.organisation": ("view",),
+    "permits.licence": ("view",),
+    "permits.denialnotification": ("view",),
+}
+LICENSING_UNIT = {
+    "permits.application": (
+        "view",
+        "change",
+        "assess",
+        "countersign",
+        "decide",
+        "assign",
+    ),
+    "permits.organisation": ("view", "change", "approve"),
+    "permits.licence": ("view",),
+    "permits.denialnotification": ("view", "change"),
+    "permits.criterion": ("view",),
+}
 
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
 
@@ -78,7 +98,7 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Director",
         "Directs the directorate: edits every directory record, sees every unit's letters.",
-        {**_all(EDIT), **LETTERS_ALL, **CONTROL_LISTS_VIEW},
+        {**_all(EDIT), **LETTERS_ALL, **CONTROL_LISTS_VIEW, **LICENSING_VIEW},
         True,
     ),
     GroupSpec(
@@ -120,7 +140,7 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Permits",
         "Permits unit (arms, military and dual-use goods).",
-        {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_CHANGE},
+        {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_CHANGE, **LICENSING_UNIT},
     ),
 )
 

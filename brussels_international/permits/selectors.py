@@ -1,12 +1,16 @@
-"""Reads of the control lists: the current versions, the tree, the search, one entry by code.
+"""Reads of the permits module.
 
-Only the current version of each regime is read (:attr:`ControlListVersion.is_current`).
+- Control lists: the current versions, the tree, the search, one entry by code. Only the
+  current version of each regime is read (:attr:`ControlListVersion.is_current`).
+- Licensing: the organisation of a portal user, the applications a user may see, the
+  destinations of an application, what is missing before a decision can be proposed.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
@@ -14,7 +18,18 @@ from django.utils.translation import gettext as _
 
 from brussels_international.core.text import fold
 
-from .models import ControlListEntry, ControlListVersion, EntryKind, Regime
+from .models import (
+    Application,
+    ClassificationStatus,
+    ControlListEntry,
+    ControlListVersion,
+    Criterion,
+    EntryKind,
+    Membership,
+    Organisation,
+    PartyRole,
+    Regime,
+)
 
 SEARCH_LIMIT = 100
 """Rows returned at most by :func:`control_list_search`."""
@@ -159,3 +174,92 @@ def entry_ancestors(entry: ControlListEntry) -> list[ControlListEntry]:
         ancestors.append(parent)
         parent = parent.parent
     return list(reversed(ancestors))
+
+
+# --- Licensing -------------------------------------------------------------------------------
+
+
+def membership_of(user: Any) -> Membership | None:
+    """The portal membership of *user* (with its organisation), or ``None`` for staff and strangers."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.select_related("organisation").filter(user_id=user.pk).first()
+
+
+def organisation_of(user: Any) -> Organisation | None:
+    """The organisation *user* acts for in the portal, or ``None``."""
+    membership = membership_of(user)
+    return membership.organisation if membership else None
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """The applications *user* may open: all but drafts for staff with
+    ``permits.view_application``; their organisation's (drafts included) for portal users; none
+    otherwise (deny by default)."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    if user.is_staff and user.has_perm("permits.view_application"):
+        return Application.objects.exclude(status="draft")
+    organisation = organisation_of(user)
+    if organisation is not None:
+        return Application.objects.filter(organisation=organisation)
+    return Application.objects.none()
+
+
+def destinations(application: Application) -> list[str]:
+    """The destination countries of *application*: the distinct ISO codes of its consignees and
+    end-users, sorted (the countries assessed against the eight criteria)."""
+    countries = {
+        party.country
+        for party in application.parties.all()
+        if party.role in (PartyRole.CONSIGNEE, PartyRole.END_USER) and party.country
+    }
+    return sorted(countries)
+
+
+def proposal_problems(application: Application) -> list[str]:
+    """What is missing before a decision on *application* can be proposed (translated sentences;
+    empty when complete):
+
+    - every goods line classified (confirmed or corrected) by the unit;
+    - every destination assessed against each of the eight criteria (Common Position
+      2008/944/CFSP, Art. 2: "The criteria ... shall be applied" to every export licence);
+    - a proposed outcome; for a refusal, at least one criterion assessed as a ground for refusal
+      and every criterion cited so assessed (Art. 4(1): a denial gives its reasons).
+    """
+    problems = []
+    if application.goods_lines.filter(classification_status=ClassificationStatus.PENDING).exists():
+        problems.append(_("Confirm or correct the control list entry of every goods line."))
+    criteria = set(Criterion.objects.values_list("number", flat=True))
+    if not criteria:
+        problems.append(_("The eight criteria are not loaded (command load_permits_reference)."))
+    assessed: dict[str, set[int]] = {}
+    grounds: set[int] = set()
+    for country, number, outcome in application.assessments.values_list("country", "criterion__number", "outcome"):
+        assessed.setdefault(country, set()).add(number)
+        if outcome == "refusal_ground":
+            grounds.add(number)
+    for country in destinations(application):
+        missing = sorted(criteria - assessed.get(country, set()))
+        if missing:
+            problems.append(
+                _("Assess %(country)s against criteria %(criteria)s.")
+                % {"country": country, "criteria": ", ".join(str(n) for n in missing)}
+            )
+    if not application.proposed_outcome:
+        problems.append(_("Choose the decision to propose."))
+    elif application.proposed_outcome == "refuse":
+        cited = set(application.refusal_criteria or [])
+        if not cited:
+            problems.append(_("A refusal cites at least one criterion."))
+        elif not cited <= grounds:
+            problems.append(
+                _("A refusal cites only criteria assessed as a ground for refusal (not %(criteria)s).")
+                % {"criteria": ", ".join(str(n) for n in sorted(cited - grounds))}
+            )
+    elif grounds:
+        problems.append(
+            _("Criteria %(criteria)s are assessed as a ground for refusal: a licence cannot be proposed.")
+            % {"criteria": ", ".join(str(n) for n in sorted(grounds))}
+        )
+    return problems

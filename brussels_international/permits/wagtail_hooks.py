@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views
+from . import admin_views, case_views
 
 app_name = "permits"
 urlpatterns = [
@@ -19,10 +19,21 @@ urlpatterns = [
 ]
 
 
+case_urlpatterns = [
+    path("", case_views.queue_view, name="queue"),
+    path("<int:pk>/", case_views.case_view, name="case"),
+    path("organisations/<int:pk>/", case_views.organisation_view, name="organisation"),
+]
+
+
 @hooks.register("register_admin_urls")
 def register_permits_urls() -> list[Any]:
-    """``/admin/control-lists/``: current versions and search, a list's tree, an entry's page."""
-    return [path("control-lists/", include((urlpatterns, app_name), namespace=app_name))]
+    """``/admin/control-lists/``: current versions and search, a list's tree, an entry's page;
+    ``/admin/licensing/``: the unit's queues, cases and applicant organisations."""
+    return [
+        path("control-lists/", include((urlpatterns, app_name), namespace=app_name)),
+        path("licensing/", include((case_urlpatterns, "permits_cases"), namespace="permits_cases")),
+    ]
 
 
 class ControlListsMenuItem(MenuItem):
