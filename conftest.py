@@ -44,6 +44,45 @@ for _class_name, _fixture_name in [
     globals()[_fixture_name] = _factory_fixture(_class_name)
 
 
+def _permits_factory_fixture(class_name: str):  # type: ignore[no-untyped-def]
+    @pytest.fixture
+    def _fixture(db):  # type: ignore[no-untyped-def]
+        from brussels_international.permits.tests import factories
+
+        return getattr(factories, class_name)
+
+    return _fixture
+
+
+for _class_name, _fixture_name in [
+    ("UserFactory", "user_factory"),
+    ("OrganisationFactory", "organisation_factory"),
+    ("MembershipFactory", "membership_factory"),
+    ("ApplicationFactory", "application_factory"),
+    ("GoodsLineFactory", "goods_line_factory"),
+    ("PartyFactory", "party_factory"),
+]:
+    globals()[_fixture_name] = _permits_factory_fixture(_class_name)
+
+
+@pytest.fixture
+def permits_setup(db):  # type: ignore[no-untyped-def]
+    """Groups (``core.groups``), the eight criteria and the military list's categories loaded."""
+    import datetime as dt
+    from pathlib import Path
+
+    from django.apps import apps
+
+    from brussels_international.core.groups import groups_setup
+    from brussels_international.permits.services import control_list_load_csv
+    from brussels_international.permits.tests.factories import load_criteria
+
+    groups_setup()
+    load_criteria()
+    curated = Path(apps.get_app_config("permits").path) / "data" / "military-list-categories.csv"
+    control_list_load_csv(actor=None, regime="military", path=curated, valid_from=dt.date(2025, 1, 1))
+
+
 @pytest.fixture
 def seed_organisation(db):  # type: ignore[no-untyped-def]
     """A slice of the real organisation built with the factories (see ``directory/tests/factories.py``)."""

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from brussels_international.core.registry import AnyUser, RecordKind, register_kind
 
 from .models import OPEN_STATUSES, Application, ApplicationStatus, ControlListEntry, Organisation
-from .selectors import applications_visible_to
+from .selectors import applications_visible_to, is_workspace_user
 from .workflow import is_member
 
 
@@ -51,7 +51,9 @@ def application_can_change(user: AnyUser, application: Any) -> bool:
         return False
     if is_member(application, user):
         return application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WAITING_FOR_APPLICANT)
-    return bool(user.is_staff and user.has_perm("permits.assess_application") and application.status in OPEN_STATUSES)
+    return bool(
+        is_workspace_user(user) and user.has_perm("permits.assess_application") and application.status in OPEN_STATUSES
+    )
 
 
 def _application_url(application: Application) -> str:
@@ -64,7 +66,7 @@ def _application_summary(application: Application) -> str:
 
 def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
     """Every organisation for staff with ``permits.view_organisation``; none otherwise."""
-    if getattr(user, "is_authenticated", False) and user.is_staff and user.has_perm("permits.view_organisation"):
+    if is_workspace_user(user) and user.has_perm("permits.view_organisation"):
         return Organisation.objects.all()
     return Organisation.objects.none()
 

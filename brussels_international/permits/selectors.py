@@ -179,6 +179,12 @@ def entry_ancestors(entry: ControlListEntry) -> list[ControlListEntry]:
 # --- Licensing -------------------------------------------------------------------------------
 
 
+def is_workspace_user(user: Any) -> bool:
+    """Whether *user* works in the staff workspace (``wagtailadmin.access_admin``, every staff
+    group) rather than in the applicant portal."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm("wagtailadmin.access_admin"))
+
+
 def membership_of(user: Any) -> Membership | None:
     """The portal membership of *user* (with its organisation), or ``None`` for staff and strangers."""
     if not getattr(user, "is_authenticated", False):
@@ -194,16 +200,15 @@ def organisation_of(user: Any) -> Organisation | None:
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:
     """The applications *user* may open: all but drafts for staff with
-    ``permits.view_application``; their organisation's (drafts included) for portal users; none
-    otherwise (deny by default)."""
+    ``permits.view_application``; their organisation's (drafts included) for portal users (who
+    are not workspace users, :func:`is_workspace_user`); none otherwise (deny by default)."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
-    if user.is_staff and user.has_perm("permits.view_application"):
-        return Application.objects.exclude(status="draft")
-    organisation = organisation_of(user)
-    if organisation is not None:
-        return Application.objects.filter(organisation=organisation)
-    return Application.objects.none()
+    if is_workspace_user(user):
+        if user.has_perm("permits.view_application"):
+            return Application.objects.exclude(status="draft")
+        return Application.objects.none()
+    return Application.objects.filter(organisation__memberships__user_id=user.pk)  # lazy: no query here
 
 
 def destinations(application: Application) -> list[str]:

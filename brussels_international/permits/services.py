@@ -417,3 +417,53 @@ def control_list_load_csv(
         for kind in EntryKind.values
         if any(row.kind == kind for row in rows)
     }
+
+
+CRITERIA_COLUMNS = ["number", "title_en", "title_fr", "title_nl", "text_en", "text_fr", "text_nl", "source"]
+"""The columns of the criteria CSV (``permits/data/criteria.csv``), in this order."""
+
+
+def criteria_load(*, actor: User | None, path: Path) -> int:
+    """Load (create or update) the eight criteria of Common Position 2008/944/CFSP from *path*, a
+    CSV with :data:`CRITERIA_COLUMNS` (lines starting with ``#`` before the header are comments).
+
+    All rows are checked before anything is written; one transaction; one audit entry "loaded"
+    per criterion created or changed.
+
+    Returns:
+        The number of criteria created or changed (0 when the file matches the database).
+
+    Raises:
+        ControlListLoadError: the header differs, a number is not 1 to 8 or repeats, an English
+            heading is empty, or the file does not hold exactly criteria 1 to 8; the message
+            names the file and the line.
+    """
+    from .models import Criterion
+
+    header, rows = _read_csv(path)
+    if header != CRITERIA_COLUMNS:
+        raise _error(path, _("line 1"), _("the columns must be %(columns)s") % {"columns": ",".join(CRITERIA_COLUMNS)})
+    seen: dict[int, dict[str, str]] = {}
+    for line, row in rows:
+        where = _("line %(line)s") % {"line": line}
+        raw = row["number"].strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= 8:
+            raise _error(path, where, _("the number must be 1 to 8, not %(value)r") % {"value": raw})
+        if int(raw) in seen:
+            raise _error(path, where, _("criterion %(number)s appears twice") % {"number": raw})
+        if not row["title_en"].strip():
+            raise _error(path, where, _("the English heading is empty"))
+        seen[int(raw)] = {key: row[key].strip() for key in CRITERIA_COLUMNS if key != "number"}
+    if sorted(seen) != list(range(1, 9)):
+        missing = ", ".join(str(n) for n in range(1, 9) if n not in seen)
+        raise _error(path, _("whole file"), _("criteria %(numbers)s are missing") % {"numbers": missing})
+    changed = 0
+    with transaction.atomic():
+        for number, values in sorted(seen.items()):
+            criterion = Criterion.objects.filter(number=number).first()
+            if criterion is not None and all(getattr(criterion, k) == v for k, v in values.items()):
+                continue
+            criterion, _created = Criterion.objects.update_or_create(number=number, defaults=values)
+            audit_record(actor=actor, verb=AuditVerb.LOADED, obj=criterion, payload={"source": path.name})
+            changed += 1
+    return changed

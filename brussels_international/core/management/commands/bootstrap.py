@@ -40,6 +40,7 @@ class Command(BaseCommand):
         call_command("setup_site", stdout=self.stdout)
         call_command("schedule_tasks", stdout=self.stdout)
         self._load_military_list()
+        call_command("load_permits_reference", stdout=self.stdout)
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
             call_command("load_demo_correspondence", stdout=self.stdout)
