@@ -131,7 +131,7 @@ def test_the_case_manager_becomes_responsible_and_the_decision_meets_the_deadlin
 
 
 def test_a_deadline_moves_only_while_open_with_a_reason(case):
-    with pytest.raises(ValidationError, match="Say why the deadline moves."):
+    with pytest.raises(ValidationError, match=r"Say why the deadline moves\."):
         deadline_reschedule(actor=None, deadline=case.deadline, due=D(2026, 6, 1), reason=" ")
     Deadline.objects.filter(pk=case.deadline.pk).update(status=DeadlineStatus.DONE)
     with pytest.raises(ValidationError, match="This deadline is done"):
@@ -139,7 +139,7 @@ def test_a_deadline_moves_only_while_open_with_a_reason(case):
     Deadline.objects.filter(pk=case.deadline.pk).update(
         status=DeadlineStatus.OPEN, responsible_user=case.created_by, responsible_group=None
     )
-    with pytest.raises(ValidationError, match="A deadline needs a responsible person or unit."):
+    with pytest.raises(ValidationError, match=r"A deadline needs a responsible person or unit\."):
         deadline_reassign(actor=None, deadline=case.deadline, responsible_user=None)
     case.deadline.refresh_from_db()
     assert case.deadline.responsible_user == case.created_by
@@ -198,7 +198,7 @@ def test_four_eyes_the_assessor_cannot_countersign_another_officer_can(case):
     transition(actor=second, obj=case, to=ApplicationStatus.COUNTERSIGNED, transitions=APPLICATION_TRANSITIONS)
     case.refresh_from_db()
     assert case.status == ApplicationStatus.COUNTERSIGNED
-    with pytest.raises(TransitionError, match="The countersigned decision is not this one."):
+    with pytest.raises(TransitionError, match=r"The countersigned decision is not this one\."):
         transition(actor=second, obj=case, to=ApplicationStatus.REFUSED, transitions=APPLICATION_TRANSITIONS)
 
 
@@ -207,7 +207,7 @@ def test_waiting_for_the_applicant_needs_an_open_request_and_goes_back_where_it_
     case.case_manager = manager
     case.status = ApplicationStatus.INITIAL_CHECKS
     case.save()
-    with pytest.raises(TransitionError, match="Write the request for information first."):
+    with pytest.raises(TransitionError, match=r"Write the request for information first\."):
         transition(
             actor=manager, obj=case, to=ApplicationStatus.WAITING_FOR_APPLICANT, transitions=APPLICATION_TRANSITIONS
         )
