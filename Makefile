@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck check bench bench-search messages setup clean-db help otp
+.PHONY: run test lint typecheck check bench bench-search bench-permits messages setup clean-db help otp
 
 help:
 	@echo "make run    - install, migrate, load the organisation data, create demo accounts, serve on http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   - ruff; make typecheck - mypy; make bench - load test with gunicorn + wrk"
 	@echo "make otp    - the current two-factor code of the demo accounts (demo mode)"
 	@echo "make bench-search - workspace search over 100,000 generated records (SQLite; BENCH_DATABASE_URL for PostgreSQL)"
+	@echo "make bench-permits - casework queue and case page at 100,000 cases / 1,000,000 goods lines (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +69,11 @@ bench: $(VENV)/.installed messages
 # BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bi_search_bench runs it on PostgreSQL.
 bench-search: $(VENV)/.installed messages
 	$(PY) bench/search.py
+
+# Casework screens at 100,000 cases and 1,000,000 goods lines (bench/permits.py) on PostgreSQL
+# (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bi_permits_bench, dropped and made again).
+bench-permits: $(VENV)/.installed messages
+	$(PY) bench/permits.py
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
