@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck check bench bench-search bench-permits messages setup clean-db help otp
+.PHONY: run test lint typecheck check bench bench-search bench-permits messages setup clean-db help otp pdf-libraries
 
 help:
 	@echo "make run    - install, migrate, load the organisation data, create demo accounts, serve on http://$(HOST):$(PORT)"
@@ -29,7 +29,7 @@ messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq gettext; } || { echo "Install GNU gettext (msgfmt)"; exit 1; }
 	cd brussels_international && DEBUG=1 ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
 
-setup: $(VENV)/.installed messages
+setup: $(VENV)/.installed messages pdf-libraries
 	DEBUG=1 DEMO_MODE=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 DEMO_MODE=1 $(PY) manage.py bootstrap
 
@@ -49,7 +49,15 @@ otp:
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi
 
-test: $(VENV)/.installed messages /usr/bin/chromium
+# The system libraries WeasyPrint needs for the licence and refusal PDFs (permits/pdf.py): Pango,
+# HarfBuzz's subsetter (byte-identical PDFs; without it WeasyPrint warns and falls back) and fonts.
+PDF_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libraries:
+	@if ldconfig -p | grep -q libharfbuzz-subset.so.0 && ldconfig -p | grep -q libpangoft2-1.0.so.0; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBRARIES); \
+	else echo "The licence PDFs need: sudo apt-get install $(PDF_LIBRARIES)"; fi
+
+test: $(VENV)/.installed messages /usr/bin/chromium pdf-libraries
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -3,17 +3,20 @@
 - Control lists: the current versions, the tree, the search, one entry by code. Only the
   current version of each regime is read (:attr:`ControlListVersion.is_current`).
 - Licensing: the organisation of a portal user, the applications a user may see, the
-  destinations of an application, what is missing before a decision can be proposed.
+  destinations of an application, what is missing before a decision can be proposed, the
+  balance of a licence's lines (licensed, shipped, remaining).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from brussels_international.core.text import fold
@@ -25,6 +28,8 @@ from .models import (
     ControlListVersion,
     Criterion,
     EntryKind,
+    GoodsLine,
+    Licence,
     Membership,
     Organisation,
     PartyRole,
@@ -268,3 +273,49 @@ def proposal_problems(application: Application) -> list[str]:
             % {"criteria": ", ".join(str(n) for n in sorted(grounds))}
         )
     return problems
+
+
+@dataclass(frozen=True)
+class LineBalance:
+    """What remains of one goods line of a licence: licensed, shipped (sum of the use reports),
+    remaining; quantities in the line's unit, values in EUR."""
+
+    line: GoodsLine
+    licensed_quantity: Decimal
+    licensed_value: Decimal
+    shipped_quantity: Decimal
+    shipped_value: Decimal
+
+    @property
+    def remaining_quantity(self) -> Decimal:
+        return self.licensed_quantity - self.shipped_quantity
+
+    @property
+    def remaining_value(self) -> Decimal:
+        return self.licensed_value - self.shipped_value
+
+
+def licence_balance(licence: Licence) -> list[LineBalance]:
+    """The balance of each goods line of *licence*, in line order, in one query (the reports of
+    the licence summed per line; a line without reports has shipped 0)."""
+    zero_quantity = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
+    zero_value = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    of_licence = Q(use_reports__licence_id=licence.pk)
+    lines = (
+        GoodsLine.objects.filter(application_id=licence.application_id)
+        .annotate(
+            shipped_quantity=Coalesce(Sum("use_reports__quantity", filter=of_licence), zero_quantity),
+            shipped_value=Coalesce(Sum("use_reports__value_eur", filter=of_licence), zero_value),
+        )
+        .order_by("position", "id")
+    )
+    return [
+        LineBalance(
+            line=line,
+            licensed_quantity=line.quantity,
+            licensed_value=line.value_eur,
+            shipped_quantity=Decimal(line.shipped_quantity),
+            shipped_value=Decimal(line.shipped_value),
+        )
+        for line in lines
+    ]
