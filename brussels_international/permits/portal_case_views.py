@@ -1,4 +1,4 @@
-"""Applicant portal pages after submission (``/<language>/portal/applications/<pk>/status/``):
+"""Applicant portal pages after submission (``/<language>/portal/applications/<pk>/``):
 the status in plain words, the unit's requests for information and the answer form, documents
 added while the unit waits, the decision with its PDF, the licence balance and the licence-use
 reports, and the withdrawal (with a confirmation page).
@@ -20,8 +20,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brussels_international.core.workflow import TransitionError
@@ -126,8 +126,7 @@ def _application_or_404(request: HttpRequest, pk: int) -> Application:
 
 
 def _draft_redirect(application: Application) -> HttpResponseBase:
-    # The draft's task list (url name ``portal:task_list``, portal_views.py) lives at this path.
-    return redirect(f"/{get_language()}/portal/applications/{application.pk}/")
+    return redirect("portal:draft", pk=application.pk)
 
 
 def _page_url(application: Application, anchor: str = "") -> str:

@@ -3,7 +3,8 @@
 - Control lists: the current versions, the tree, the search, one entry by code. Only the
   current version of each regime is read (:attr:`ControlListVersion.is_current`).
 - Licensing: the organisation of a portal user, the applications a user may see, the
-  destinations of an application, what is missing before a decision can be proposed, the
+  destinations of an application, what a draft still misses before it can be submitted (per
+  task of the portal's task list), what is missing before a decision can be proposed, the
   balance of a licence's lines (licensed, shipped, remaining).
 """
 
@@ -21,12 +22,15 @@ from django.utils.translation import gettext as _
 
 from brussels_international.core.text import fold
 
+from .manifest import LICENCE_TYPES
 from .models import (
     Application,
+    ApplicationDocument,
     ClassificationStatus,
     ControlListEntry,
     ControlListVersion,
     Criterion,
+    DocumentKind,
     EntryKind,
     GoodsLine,
     Licence,
@@ -319,3 +323,157 @@ def licence_balance(licence: Licence) -> list[LineBalance]:
         )
         for line in lines
     ]
+
+
+APPLICATION_TASKS = ("licence_type", "goods", "parties", "end_use", "documents", "declaration")
+"""The tasks of the portal's application form, in order (keys of :func:`application_problems`)."""
+
+
+class TaskStatus:
+    """The statuses of a task of the portal's task list (GOV.UK "complete multiple tasks")."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANNOT_START = "cannot_start"
+
+
+def application_problems(application: Application, *, declaration: bool | None = None) -> list[tuple[str, str]]:
+    """What a draft still misses before it can be submitted, as ``(task, translated sentence)``
+    pairs in task order (:data:`APPLICATION_TASKS`); empty when it can be submitted.
+
+    - ``licence_type``: a type of :data:`permits.manifest.LICENCE_TYPES`;
+    - ``goods``: at least one line; each chosen control list entry still in the current lists of
+      the type's regimes (the type may have changed since);
+    - ``parties``: a party of every role in the type's ``parties_required``, named in the message;
+      with ``single_destination``, the consignees and end-users in one country;
+    - ``end_use``: the end use described;
+    - ``documents``: with ``end_user_certificate``, a certificate (PDF, not deleted) for each end-user;
+    - ``declaration``: only when *declaration* is given: it must be ``True``.
+
+    Source: the manifest of the licence type (:mod:`permits.manifest`); issue 4, "Applicant portal".
+    About ``2 + goods lines with a code`` queries.
+    """
+    spec = LICENCE_TYPES.get(application.licence_type)
+    problems: list[tuple[str, str]] = []
+    if spec is None:
+        problems.append(("licence_type", _("Choose the type of licence.")))
+    lines = list(application.goods_lines.all())
+    if not lines:
+        problems.append(("goods", _("Add at least one line of goods.")))
+    elif spec is not None:
+        for line in lines:
+            if not line.control_code:
+                continue
+            known = False
+            for regime in spec.regimes:
+                try:
+                    control_list_entry(line.control_code, regime)
+                    known = True
+                    break
+                except ValidationError:
+                    continue
+            if not known:
+                problems.append(
+                    (
+                        "goods",
+                        _(
+                            "Line %(line)s: %(code)s is not an entry of the control lists for this licence type. "
+                            "Choose another entry or tick “I don't know”."
+                        )
+                        % {"line": line.position, "code": line.control_code},
+                    )
+                )
+    parties = list(application.parties.all())
+    if spec is not None:
+        present = {party.role for party in parties}
+        for role in spec.parties_required:
+            if role not in present:
+                problems.append(
+                    (
+                        "parties",
+                        _("Add the %(role)s: this type of licence needs at least one.")
+                        % {"role": PartyRole(role).label},
+                    )
+                )
+        countries = sorted(
+            {party.country for party in parties if party.role in (PartyRole.CONSIGNEE, PartyRole.END_USER)}
+        )
+        if spec.single_destination and len(countries) > 1:
+            problems.append(
+                (
+                    "parties",
+                    _(
+                        "This type of licence has one destination country, but the consignees and end-users are "
+                        "in %(countries)s."
+                    )
+                    % {"countries": ", ".join(countries)},
+                )
+            )
+    if not application.end_use.strip():
+        problems.append(("end_use", _("Describe the end use of the goods.")))
+    if spec is not None and spec.end_user_certificate:
+        covered = set(
+            ApplicationDocument.objects.filter(
+                application=application,
+                kind=DocumentKind.END_USER_CERTIFICATE,
+                document__deleted_at__isnull=True,
+                document__content_type="application/pdf",
+            ).values_list("party_id", flat=True)
+        )
+        for party in parties:
+            if party.role == PartyRole.END_USER and party.pk not in covered:
+                problems.append(
+                    (
+                        "documents",
+                        _("Upload the end-user certificate (PDF) of %(name)s.") % {"name": party.name},
+                    )
+                )
+    if declaration is not None and not declaration:
+        problems.append(("declaration", _("Confirm the declaration to submit the application.")))
+    return problems
+
+
+def application_task_statuses(
+    application: Application, problems: list[tuple[str, str]] | None = None
+) -> dict[str, str]:
+    """The status of each task of :data:`APPLICATION_TASKS` (a :class:`TaskStatus` value):
+
+    - a task with a problem is *in progress* once something was entered for it, else *not started*;
+    - a task without problem is *completed*, except: documents with nothing required and nothing
+      uploaded is *completed* too (optional); documents required for end-users not entered yet
+      *cannot start yet*; the declaration *cannot start yet* until every other task is completed.
+
+    Args:
+        problems: :func:`application_problems` of *application* when already computed.
+    """
+    if problems is None:
+        problems = application_problems(application)
+    spec = LICENCE_TYPES.get(application.licence_type)
+    failing = {task for task, _message in problems}
+    has_documents = application.application_documents.filter(document__deleted_at__isnull=True).exists()
+    started = {
+        "licence_type": bool(application.licence_type),
+        "goods": application.goods_lines.exists(),
+        "parties": application.parties.exists(),
+        "end_use": bool(application.end_use.strip()),
+        "documents": has_documents,
+    }
+    statuses: dict[str, str] = {}
+    for task in APPLICATION_TASKS[:-1]:
+        if task not in failing:
+            statuses[task] = TaskStatus.COMPLETED
+        elif started[task]:
+            statuses[task] = TaskStatus.IN_PROGRESS
+        else:
+            statuses[task] = TaskStatus.NOT_STARTED
+    if (
+        spec is not None
+        and spec.end_user_certificate
+        and not has_documents
+        and not application.parties.filter(role=PartyRole.END_USER).exists()
+    ):
+        statuses["documents"] = TaskStatus.CANNOT_START
+    others_done = all(status == TaskStatus.COMPLETED for status in statuses.values())
+    statuses["declaration"] = TaskStatus.NOT_STARTED if others_done else TaskStatus.CANNOT_START
+    return statuses

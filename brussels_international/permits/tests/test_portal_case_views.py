@@ -38,7 +38,7 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def _page(pk: int, lang: str = "en") -> str:
-    return f"/{lang}/portal/applications/{pk}/status/"
+    return f"/{lang}/portal/applications/{pk}/"
 
 
 def _pdf_bytes(data: bytes) -> str:
@@ -46,7 +46,7 @@ def _pdf_bytes(data: bytes) -> str:
 
 
 def test_the_url_names(permits_setup):  # type: ignore[no-untyped-def]
-    assert reverse("portal:application", args=[3]) == "/fr/portal/applications/3/status/"
+    assert reverse("portal:application", args=[3]) == "/fr/portal/applications/3/"
     assert reverse("portal:answer", args=[4]) == "/fr/portal/requests/4/answer/"
     assert reverse("portal:withdraw", args=[3]) == "/fr/portal/applications/3/withdraw/"
     assert reverse("portal:licence_pdf", args=[3]) == "/fr/portal/applications/3/licence.pdf"
@@ -126,7 +126,7 @@ def test_a_draft_goes_to_its_task_list_and_other_companies_files_are_404(permits
     draft = factories.ApplicationFactory(organisation=case.application.organisation, created_by=case.member)
     client = _client(case.member)
     response = client.get(_page(draft.pk, "fr"))
-    assert (response.status_code, response["Location"]) == (302, f"/fr/portal/applications/{draft.pk}/")
+    assert (response.status_code, response["Location"]) == (302, f"/fr/portal/drafts/{draft.pk}/")
 
     stranger = _client(factories.MembershipFactory().user)
     pk = case.application.pk
