@@ -35,6 +35,7 @@ from brussels_international.core.two_factor import with_next
 from brussels_international.correspondence.models import Letter
 from brussels_international.directory.models import Partner, Person, Unit
 from brussels_international.permits.services import control_list_load_csv
+from brussels_international.permits.tests.factories import ApplicationFactory, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,12 @@ PERMITS_LETTER = {
     **dict.fromkeys(GROUP_NAMES, "404"),
     "Administrator": "ok", "Director": "ok", "Permits": "ok", "Communication": "home",
 }  # fmt: skip
+
+# Licensing: the Permits unit works the cases, the Director reads them; a case or an organisation
+# answers 404 to the others (its existence is not revealed); issuing needs the decision permission.
+LICENSING = only("Director", "Permits")
+LICENSING_RECORD = {**dict.fromkeys(GROUP_NAMES, "404"), "Director": "ok", "Permits": "ok"}
+LICENSING_ISSUE = {**dict.fromkeys(GROUP_NAMES, "404"), "Director": "home", "Permits": "ok"}
 
 PARTNER_DOCUMENT_EDITORS = only("Administrator", "Director", "Bilateral Relations", refused="403")
 
@@ -97,6 +104,13 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("permits:control_lists", None, EVERYONE),  # reference data: every group may view the control lists
     ("permits:control_list_tree", "control_list", EVERYONE),
     ("permits:control_list_entry", "control_list_entry", EVERYONE),
+    ("permits_cases:queue", None, LICENSING),
+    ("permits_cases:case", "application", LICENSING_RECORD),
+    ("permits_cases:issue", "application", LICENSING_ISSUE),
+    ("permits_cases:organisations", None, LICENSING),
+    ("permits_cases:organisation", "organisation", LICENSING_RECORD),
+    ("permits_cases:denials", None, LICENSING),
+    ("permits_cases:denials_csv", None, LICENSING),
 ]
 
 
@@ -125,7 +139,10 @@ def objects(settings, tmp_path) -> dict[str, object]:
     )
     document_delete(actor=None, document=deleted)
     control_list_load_csv(actor=None, regime="military", path=CURATED_MILITARY_LIST, valid_from=dt.date(2026, 1, 1))
+    application = submitted(ApplicationFactory(), reference="APP-2026-00001")
     return {
+        "application": application,
+        "organisation": application.organisation,
         "letter": Letter.objects.create(
             reference="COR-2026-0001",
             subject="Transit question",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
@@ -60,6 +61,16 @@ def reminder_message(user: User, *, today: dt.date) -> tuple[str, str] | None:
     return subject, "\n".join(lines)
 
 
+def next_daily_run(at: dt.time, now: dt.datetime | None = None) -> dt.datetime:
+    """The next time of day *at* in Brussels strictly after *now* (default: now), aware; ``zoneinfo``
+    picks the offset (CET or CEST) of that day."""
+    local = timezone.localtime(now or timezone.now(), REMINDER_TIME_ZONE)
+    run = dt.datetime.combine(local.date(), at, tzinfo=REMINDER_TIME_ZONE)
+    if run <= local:
+        run = dt.datetime.combine(local.date() + dt.timedelta(days=1), at, tzinfo=REMINDER_TIME_ZONE)
+    return run
+
+
 def next_reminder_run(now: dt.datetime | None = None) -> dt.datetime:
     """The next :data:`REMINDER_TIME` (07:00) in Brussels strictly after *now* (default: now).
 
@@ -67,11 +78,24 @@ def next_reminder_run(now: dt.datetime | None = None) -> dt.datetime:
         An aware date and time in Europe/Brussels: 07:00 is 06:00 UTC in winter (CET) and 05:00
         UTC in summer (CEST); ``zoneinfo`` picks the offset of that day.
     """
-    local = timezone.localtime(now or timezone.now(), REMINDER_TIME_ZONE)
-    run = dt.datetime.combine(local.date(), REMINDER_TIME, tzinfo=REMINDER_TIME_ZONE)
-    if run <= local:
-        run = dt.datetime.combine(local.date() + dt.timedelta(days=1), REMINDER_TIME, tzinfo=REMINDER_TIME_ZONE)
-    return run
+    return next_daily_run(REMINDER_TIME, now)
+
+
+DailySchedule = Callable[[], "DBTaskResult | None"]
+"""A function that queues the next run of a daily task unless it already waits (idempotent)."""
+
+_DAILY_SCHEDULES: dict[str, DailySchedule] = {}
+
+
+def register_daily_schedule(label: str, schedule: DailySchedule) -> None:
+    """Let ``manage.py schedule_tasks`` queue another app's daily task (an app registers its
+    schedule in ``AppConfig.ready``; the core does not import the apps)."""
+    _DAILY_SCHEDULES[label] = schedule
+
+
+def daily_schedules() -> dict[str, DailySchedule]:
+    """The registered daily schedules by label (the deadline reminders are the core's own)."""
+    return dict(_DAILY_SCHEDULES)
 
 
 def schedule_deadline_reminders(now: dt.datetime | None = None) -> DBTaskResult | None:

@@ -10,6 +10,10 @@ class PermitsConfig(AppConfig):
     verbose_name = "Permits"
 
     def ready(self) -> None:
+        from brussels_international.core.tasks import register_daily_schedule
+
         from .kinds import register_permits_kinds
+        from .tasks import schedule_licence_expiry
 
         register_permits_kinds()
+        register_daily_schedule("Expiry of licences", schedule_licence_expiry)

@@ -293,8 +293,12 @@ def test_schedule_tasks_is_idempotent(db_backend):
         out = StringIO()
         call_command("schedule_tasks", stdout=out)
     assert "already queued" in out.getvalue()
-    queued = DBTaskResult.objects.get()
-    assert queued.task_path == "brussels_international.core.tasks.send_deadline_reminders"
+    # One run of each daily task: the core's reminders and the tasks apps register (licence expiry).
+    assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "brussels_international.core.tasks.send_deadline_reminders",
+        "brussels_international.permits.tasks.expire_licences",
+    ]
+    queued = DBTaskResult.objects.get(task_path="brussels_international.core.tasks.send_deadline_reminders")
     assert queued.status == TaskResultStatus.READY
     assert queued.run_after == dt.datetime(2026, 3, 29, 5, 0, tzinfo=UTC)  # 07:00 CEST, the day DST starts
     assert queued.args_kwargs == {"args": ["2026-03-29"], "kwargs": {}}
