@@ -44,6 +44,7 @@ class Command(BaseCommand):
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
             call_command("load_demo_correspondence", stdout=self.stdout)
+            call_command("load_demo_permits", stdout=self.stdout)
         if first_run or not IndexEntry.objects.exists():
             call_command("update_index", verbosity=0)
             self.stdout.write(f"Search index built: {IndexEntry.objects.count()} records.")
