@@ -257,10 +257,13 @@ def deadline_reschedule(*, actor: Actor, deadline: Deadline, due: dt.date, reaso
     return locked
 
 
-def deadline_reassign(*, actor: Actor, deadline: Deadline, responsible_user: User | None) -> Deadline:
+def deadline_reassign(
+    *, actor: Actor, deadline: Deadline, responsible_user: User | None, notify_responsible: bool = True
+) -> Deadline:
     """Make *responsible_user* (or nobody but the unit, with ``None``) responsible for *deadline*,
     as when a dossier gets a new officer; one transaction with an audit entry. The new person
-    gets a "deadline_assigned" notification unless they are *actor*.
+    gets a "deadline_assigned" notification unless they are *actor* or *notify_responsible* is
+    ``False`` (the dossier's module sends its own, as the permits module does on assignment).
 
     Raises:
         ValidationError: ``None`` for a deadline that has no responsible unit either.
@@ -280,7 +283,11 @@ def deadline_reassign(*, actor: Actor, deadline: Deadline, responsible_user: Use
             obj=locked,
             payload={"changes": {"responsible_user": [str(old or ""), str(responsible_user or "")]}},
         )
-        if responsible_user is not None and (not isinstance(actor, User) or actor.pk != responsible_user.pk):
+        if (
+            notify_responsible
+            and responsible_user is not None
+            and (not isinstance(actor, User) or actor.pk != responsible_user.pk)
+        ):
             notify(
                 recipient=responsible_user,
                 kind="deadline_assigned",

@@ -126,10 +126,16 @@ def clock_restart(*, actor: Actor, application: Application, on: dt.date) -> App
 
 
 def clock_assign(*, actor: Actor, application: Application) -> None:
-    """Make the case manager of *application* responsible for its open deadline."""
+    """Make the case manager of *application* responsible for its open deadline (quietly: the
+    casework tells the manager with its own "case_assigned" notification)."""
     _require_transaction()
     if application.deadline is not None and application.deadline.status == DeadlineStatus.OPEN:
-        deadline_reassign(actor=actor, deadline=application.deadline, responsible_user=application.case_manager)
+        deadline_reassign(
+            actor=actor,
+            deadline=application.deadline,
+            responsible_user=application.case_manager,
+            notify_responsible=False,
+        )
 
 
 def clock_finish(*, actor: Actor, application: Application, note: str) -> None:

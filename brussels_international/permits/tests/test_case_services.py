@@ -148,7 +148,7 @@ def test_assigning_a_submitted_case_starts_the_initial_checks_and_hands_over_the
 
     assert (assigned.status, assigned.case_manager) == (S.INITIAL_CHECKS, team["bram"])
     assert assigned.deadline.responsible_user == team["bram"]
-    assert kinds_for(team["bram"]) == ["deadline_assigned", "case_assigned"]  # the clock's deadline, then the case
+    assert kinds_for(team["bram"]) == ["case_assigned"]  # one notice: the deadline moves quietly
     with pytest.raises(TransitionError, match=re.escape("Only the case manager can do this.")):
         cs.case_start_assessment(actor=team["anna"], application=assigned)
     assert cs.case_start_assessment(actor=team["bram"], application=assigned).status == S.UNDER_ASSESSMENT
