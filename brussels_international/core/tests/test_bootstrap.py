@@ -30,7 +30,9 @@ def test_bootstrap_loads_once_then_keeps_edits(settings):
     call_command("bootstrap", stdout=second)
     assert "Organisation data already in the database: kept." in second.getvalue()
     assert [p.number for p in claes.phones.all()] == ["+3228003799"]
-    assert User.objects.filter(username__startswith="demo-").count() == 8
+    # One staff account per group, a second Permits officer and four portal accounts (permits demo).
+    assert User.objects.filter(username__startswith="demo-").count() == 8 + 1 + 4
+    assert "Permits demo data already there: kept." in second.getvalue()
 
 
 def test_bootstrap_without_demo_mode_creates_no_account(settings):

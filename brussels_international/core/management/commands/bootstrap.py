@@ -5,7 +5,8 @@ database (staff may have edited it in the workspace): the file is applied again 
 an explicit ``manage.py load_organisation``. Then sets up the groups and the public site
 (creating only what is missing), queues the recurring background tasks (``schedule_tasks``),
 loads the military list's categories (``permits/data/military-list-categories.csv``) when no
-military list is loaded yet, in demo mode the demo staff accounts and letters, and builds the
+military list is loaded yet, the dual-use list when its file is at hand (``DUAL_USE_LIST_FILE``,
+default ``../shared/data/control-lists/``) and none is loaded, the eight criteria, in demo mode the demo staff accounts and letters, and builds the
 search index (``update_index``) on the first run or when it is empty, so that a fresh clone's
 records are found by the workspace search before the task worker has run.
 """
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         call_command("setup_site", stdout=self.stdout)
         call_command("schedule_tasks", stdout=self.stdout)
         self._load_military_list()
+        self._load_dual_use_list()
         call_command("load_permits_reference", stdout=self.stdout)
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
@@ -50,6 +52,26 @@ class Command(BaseCommand):
             self.stdout.write(f"Search index built: {IndexEntry.objects.count()} records.")
         else:
             self.stdout.write("Search index kept (`manage.py update_index` rebuilds it).")
+
+    def _load_dual_use_list(self) -> None:
+        """The dual-use list from ``DUAL_USE_LIST_FILE`` (default: the shared data folder next to the
+        checkout, ``../shared/data/control-lists/``) when none is loaded yet and the file exists."""
+        import os
+
+        from brussels_international.permits.models import ControlListVersion, Regime
+
+        if ControlListVersion.objects.filter(regime=Regime.DUAL_USE).exists():
+            self.stdout.write("Dual-use list already loaded: kept.")
+            return
+        default = Path(settings.BASE_DIR).parent / "shared" / "data" / "control-lists"
+        path = Path(os.environ.get("DUAL_USE_LIST_FILE") or default / "dual-use-list-no-appendix2-2022.json")
+        if not path.is_file():
+            self.stdout.write(
+                f"No dual-use list file at {path}: `manage.py load_control_lists --dual-use FILE` loads one "
+                "(or set DUAL_USE_LIST_FILE)."
+            )
+            return
+        call_command("load_control_lists", "--dual-use", str(path), stdout=self.stdout)
 
     def _load_military_list(self) -> None:
         """The military list's categories (the project's own curated CSV) when none is loaded yet."""
