@@ -395,6 +395,9 @@ class Application(index.Indexed, models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="permits_app_status_submitted"),
             models.Index(fields=["case_manager", "status"], name="permits_app_manager_status"),
+            # The queues' orders (case_selectors.case_queue): open cases by due date, closed by decision.
+            models.Index(F("due_date").asc(nulls_last=True), "reference", "id", name="permits_app_due_order"),
+            models.Index(F("decided_at").desc(nulls_last=True), F("id").desc(), name="permits_app_decided_order"),
         ]
         verbose_name = _("licence application")
         verbose_name_plural = _("licence applications")

@@ -6,9 +6,10 @@ an explicit ``manage.py load_organisation``. Then sets up the groups and the pub
 (creating only what is missing), queues the recurring background tasks (``schedule_tasks``),
 loads the military list's categories (``permits/data/military-list-categories.csv``) when no
 military list is loaded yet, the dual-use list when its file is at hand (``DUAL_USE_LIST_FILE``,
-default ``../shared/data/control-lists/``) and none is loaded, the eight criteria, in demo mode the demo staff accounts and letters, and builds the
-search index (``update_index``) on the first run or when it is empty, so that a fresh clone's
-records are found by the workspace search before the task worker has run.
+default ``../shared/data/control-lists/``) and none is loaded, the eight criteria; in demo
+mode the demo staff accounts, letters and licence cases; and builds the search index
+(``update_index``) on the first run or when it is empty, so that a fresh clone's records
+are found by the workspace search before the task worker has run.
 """
 
 from pathlib import Path
