@@ -83,7 +83,7 @@ def case_queue(user: AnyUser, key: str) -> QuerySet[Application]:
         "closed": lambda: cases.exclude(status__in=(*OPEN_STATUSES, S.DRAFT)),
     }[key]()
     if key == "closed":
-        return chosen.order_by(F("decided_at").desc(nulls_last=True), "-pk")
+        return chosen.order_by("-decided_at", "-pk")  # every closed case has it (decision or withdrawal)
     return chosen.order_by(F("due_date").asc(nulls_last=True), "reference", "pk")
 
 

@@ -328,6 +328,8 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
             actor=actor, obj=locked, to=ApplicationStatus.WITHDRAWN, transitions=APPLICATION_TRANSITIONS, note=reason
         )
         locked.refresh_from_db()
+        locked.decided_at = timezone.now()  # closed: the queue's "Closed" tab sorts on it
+        locked.save(update_fields=["decided_at", "updated_at"])
         clock.clock_finish(actor=actor, application=locked, note=_("Withdrawn by the applicant."))
         _tell_case_manager(actor=actor, application=locked, kind="application_withdrawn", context={"reason": reason})
     return locked

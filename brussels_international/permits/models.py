@@ -371,7 +371,9 @@ class Application(index.Indexed, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     countersigned_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, help_text=_("When the decision was issued or the application withdrawn.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -396,8 +398,8 @@ class Application(index.Indexed, models.Model):
             models.Index(fields=["status", "submitted_at"], name="permits_app_status_submitted"),
             models.Index(fields=["case_manager", "status"], name="permits_app_manager_status"),
             # The queues' orders (case_selectors.case_queue): open cases by due date, closed by decision.
-            models.Index(F("due_date").asc(nulls_last=True), "reference", "id", name="permits_app_due_order"),
-            models.Index(F("decided_at").desc(nulls_last=True), F("id").desc(), name="permits_app_decided_order"),
+            models.Index(fields=["due_date", "reference", "id"], name="permits_app_due_order"),
+            models.Index(fields=["-decided_at", "-id"], name="permits_app_decided_order"),
         ]
         verbose_name = _("licence application")
         verbose_name_plural = _("licence applications")
