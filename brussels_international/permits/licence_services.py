@@ -163,7 +163,9 @@ def information_request_answer(*, actor: User, request: InformationRequest, answ
         raise ValidationError({"answer": _("The answer holds control characters: remove them.")})
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update().select_related("case_manager").get(pk=request.application_id)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("case_manager")
+            .get(pk=request.application_id)
         )
         locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
         if not locked.is_open:
@@ -321,7 +323,9 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
     if not application_may_withdraw(application):
         raise ValidationError({NON_FIELD_ERRORS: _("This application can no longer be withdrawn.")})
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("case_manager").get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update(of=("self",)).select_related("case_manager").get(pk=application.pk)
+        )
         if not application_may_withdraw(locked):
             raise ValidationError({NON_FIELD_ERRORS: _("This application can no longer be withdrawn.")})
         transition(
