@@ -16,6 +16,7 @@ from django.utils import translation
 from brussels_international.permits import case_services as cs
 from brussels_international.permits.models import Application, InformationRequest, Licence, OrganisationStatus
 from brussels_international.permits.tests.factories import MembershipFactory, permits_officer
+from brussels_international.permits.tests.html_checks import description_problems
 from brussels_international.permits.tests.test_case_services import assessed, make_case
 
 pytestmark = pytest.mark.django_db
@@ -148,10 +149,33 @@ def test_a_blank_request_is_listed_at_the_top_and_next_to_the_field_and_nothing_
     assert response.status_code == 400
     page = text(response)
     assert "There is a problem" in page and 'href="#id_rfi-question"' in page
+    assert 'aria-describedby="id_rfi-question_error"' in page
+    assert '<p class="error-message" id="id_rfi-question_error">This field is required.</p>' in page
+    assert description_problems(page) == []
+    assert page.count('id="error-summary"') == 1  # at the top only: one alert, no duplicate id
     assert InformationRequest.objects.count() == 0
     response = client.post(url, {"action": "rfi", "rfi-question": "Which model exactly?"})
     assert response.status_code == 302
     assert Application.objects.get(pk=case.pk).status == "waiting_for_applicant"
+
+
+@time_machine.travel(NOW)
+def test_a_proposal_without_a_decision_describes_the_radio_group_by_its_error(team, staff_login):  # type: ignore[no-untyped-def]
+    """The group of radios is a fieldset described by its error message, and the radios' own
+    container keeps the field's id alone (no duplicate id)."""
+    case = assessed(make_case(), team["anna"])
+    client = client_for(team["anna"], staff_login)
+
+    response = client.post(reverse("permits_cases:case", args=[case.pk]), {"action": "propose"})
+
+    assert response.status_code == 400
+    page = text(response)
+    assert '<fieldset class="w-field__wrapper w-field--error" aria-describedby="id_propose-outcome_error">' in page
+    assert '<p class="error-message" id="id_propose-outcome_error">This field is required.</p>' in page
+    assert page.count('id="id_propose-outcome"') == 1
+    assert description_problems(page) == []
+    assert page.count('id="error-summary"') == 1  # at the top only: one alert, no duplicate id
+    assert Application.objects.get(pk=case.pk).status == "under_assessment"
 
 
 @time_machine.travel(NOW)
@@ -197,7 +221,7 @@ def test_registrations_are_listed_pending_first_and_a_rejection_needs_a_reason(t
     page = text(client.get(url))
     assert "Approve the registration" in page and "Reject the registration" in page and pending.user.email in page
     response = client.post(url, {"action": "reject", "reject-reason": ""})
-    assert response.status_code == 400 and "There is a problem" in text(response)
+    assert response.status_code == 400 and text(response).count("There is a problem") == 1
     assert client.post(url, {"action": "reject", "reject-reason": "Unknown number."}).status_code == 302
     pending.organisation.refresh_from_db()
     assert (pending.organisation.status, pending.organisation.status_reason) == ("rejected", "Unknown number.")

@@ -29,6 +29,7 @@ from brussels_international.permits.models import (
     Party,
 )
 from brussels_international.permits.tests.factories import permits_officer
+from brussels_international.permits.tests.html_checks import description_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +187,8 @@ def test_a_bad_enterprise_number_is_shown_in_the_summary_and_next_to_the_field(p
     message = "0123.456.748 is not a valid enterprise number: check the digits (the last two do not match)."
     assert f'<a href="#id_registration_number">{message}</a>' in html
     assert f'<span class="visually-hidden">Error:</span> {message}' in html
+    assert 'aria-describedby="id_registration_number_helptext id_registration_number_error"' in html
+    assert description_problems(html) == []
     assert not Organisation.objects.exists()
 
 
@@ -241,6 +244,9 @@ def test_home_lists_the_organisations_applications_with_a_constant_number_of_que
 
 
 def test_start_an_application_and_see_its_task_list(applicant, client_in: Client):  # type: ignore[no-untyped-def]
+    start = client_in.get(reverse("portal:application_start")).content.decode()
+    assert "<fieldset>\n    <legend>Type of licence</legend>" in start  # no empty aria-describedby
+    assert description_problems(start) == []
     response = client_in.post(
         reverse("portal:application_start"), {"licence_type": "individual_export", "title": "Binoculars"}
     )

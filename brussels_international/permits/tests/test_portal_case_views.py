@@ -24,6 +24,7 @@ from brussels_international.permits.models import (
     LicenceUseReport,
 )
 from brussels_international.permits.tests import factories
+from brussels_international.permits.tests.html_checks import description_problems
 from brussels_international.permits.tests.post_submission import ask, grant, refuse, submitted_case
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,26 @@ def test_the_page_shows_the_request_and_the_answer_moves_the_case_back(permits_s
     html = client.get(_page(case.application.pk)).content.decode()
     assert "Being assessed" in html and "Attached to this message." in html
     assert f"/requests/{request.pk}/answer/" not in html
+
+
+@time_machine.travel(TODAY)
+def test_hints_and_errors_carry_the_ids_their_fields_are_described_by(permits_setup):  # type: ignore[no-untyped-def]
+    """Django's widgets point to ``<id>_helptext`` and ``<id>_error`` (aria-describedby): the
+    hint and the error are those elements, so a screen reader reads them with the field (the
+    browser journey's axe run found the hints pointing nowhere)."""
+    case = submitted_case()
+    request = ask(case)
+    client = _client(case.member)
+
+    html = client.get(_page(case.application.pk)).content.decode()
+    assert 'aria-describedby="id_party_helptext"' in html
+    assert '<p class="hint" id="id_party_helptext">For an end-user certificate.</p>' in html
+    assert description_problems(html) == []
+
+    html = client.post(f"/en/portal/requests/{request.pk}/answer/", {"answer": ""}).content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_answer_error"' in html
+    assert '<p class="error-message" id="id_answer_error"><strong>Enter your answer.</strong></p>' in html
+    assert description_problems(html) == []
 
 
 @time_machine.travel(TODAY)
@@ -166,7 +187,8 @@ def test_reporting_a_shipment_and_the_balance(permits_setup):  # type: ignore[no
     response = client.post(url, {**post, "quantity": "6", "value_eur": "100"})
     html = response.content.decode()
     assert '<a href="#id_quantity">Only 5 items remain on line 1 of licence BRU/2026/00001.</a>' in html
-    assert '<p class="error-message" id="id_quantity-error"><strong>Only 5 items remain' in html
+    assert '<p class="error-message" id="id_quantity_error"><strong>Only 5 items remain' in html
+    assert description_problems(html) == []
     assert LicenceUseReport.objects.count() == 1
 
     html = client.get(_page(case.application.pk)).content.decode()
