@@ -420,8 +420,15 @@ def consultation_record_answer(
 ) -> Consultation:
     """Record the advice a consulted authority gave.
 
+    Args:
+        consultation: an unanswered consultation of a case in status ``consultation`` (a case
+            leaves it only once every authority answered, or when the applicant withdraws).
+        advice: a :class:`~permits.models.ConsultationAdvice` value.
+        advice_text: a summary of the answer, required.
+
     Raises:
-        ValidationError: ``{"advice"|"advice_text": ...}``; ``{"__all__": ...}`` already answered.
+        ValidationError: ``{"advice"|"advice_text": ...}``; ``{"__all__": ...}`` already answered,
+            or the case is no longer in consultation (withdrawn). Nothing is stored.
         PermissionDenied: no ``permits.assess_application``.
     """
     officer = _officer(actor)
@@ -435,6 +442,11 @@ def consultation_record_answer(
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if locked.answered_at is not None:
             raise ValidationError(_("The answer of this authority is already recorded."))
+        if application.status != S.CONSULTATION:
+            raise ValidationError(
+                _("The case is no longer in consultation (%(status)s): the answer is not recorded.")
+                % {"status": application.get_status_display()}
+            )
         locked.advice = advice
         locked.advice_text = advice_text
         locked.recorded_by = officer

@@ -297,7 +297,7 @@ class CaseView(_Screen):
             can_start_assessment=a.status == S.INITIAL_CHECKS and S.UNDER_ASSESSMENT in moves,
             can_request=is_manager and a.status in services.REQUESTABLE,
             can_consult=is_manager and a.status in (S.UNDER_ASSESSMENT, S.CONSULTATION),
-            can_record_advice=assess and bool(open_consultations),
+            can_record_advice=assess and a.status == S.CONSULTATION and bool(open_consultations),
             can_resume=a.status == S.CONSULTATION and S.UNDER_ASSESSMENT in moves,
             can_classify=assess and a.status in services.CLASSIFIABLE and bool(goods),
             can_assess=assess and a.status in services.ASSESSABLE and bool(self.countries),
