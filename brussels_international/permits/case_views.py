@@ -626,9 +626,21 @@ class DenialListView(_Screen):
         return context
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")."""
+
+
+def csv_cell(value: str) -> str:
+    """*value* safe to open in a spreadsheet: a text starting with ``=``, ``+``, ``-``, ``@``, a tab
+    or a carriage return gets a leading apostrophe, so that a party name typed by an applicant,
+    such as ``=HYPERLINK(...)``, is shown as text and never run as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def denials_csv(request: HttpRequest) -> HttpResponseBase:
     """Every denial record as CSV (UTF-8, comma-separated, one line per denial; criteria as
-    ``1;7``), for the exchange with the other member states (Common Position 2008/944/CFSP, Art. 4)."""
+    ``1;7``), for the exchange with the other member states (Common Position 2008/944/CFSP, Art. 4).
+    Texts that come from applicants (parties, goods) are written with :func:`csv_cell`."""
     if not request.user.has_perm(VIEW_DENIALS):
         return permission_denied(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -641,12 +653,12 @@ def denials_csv(request: HttpRequest) -> HttpResponseBase:
                 denial.reference,
                 denial.denied_on.isoformat(),
                 denial.destination,
-                denial.consignee,
-                denial.end_user,
-                denial.goods,
-                denial.control_codes,
+                csv_cell(denial.consignee),
+                csv_cell(denial.end_user),
+                csv_cell(denial.goods),
+                csv_cell(denial.control_codes),
                 ";".join(str(n) for n in denial.criteria or []),
-                denial.reasons,
+                csv_cell(denial.reasons),
                 denial.application.reference or "",
             ]
         )
