@@ -522,3 +522,24 @@ def test_no_advice_is_recorded_once_the_case_has_left_the_consultation(team):  #
     assert error.value.messages == ["The case is no longer in consultation (withdrawn): the answer is not recorded."]
     asked.refresh_from_db()
     assert (asked.answered_at, asked.advice_text, AuditEntry.objects.count()) == (None, "", entries)
+
+
+@time_machine.travel(NOW)
+def test_a_licence_is_not_proposed_for_longer_than_its_type_allows(team):  # type: ignore[no-untyped-def]
+    """An individual export licence is valid 12 months at most (manifest): a slip of the year
+    (2028 for 2027) is caught before the proposal, and nothing is stored."""
+    anna = team["anna"]
+    case = assessed(make_case(), anna)
+    with pytest.raises(ValidationError) as error:
+        cs.decision_propose(actor=anna, application=case, outcome="grant", valid_until=D(2028, 6, 14))
+    assert error.value.message_dict == {
+        "valid_until": [
+            "A licence of this type is valid for at most 12 months: its last day is June 15, 2027 at the latest."
+        ]
+    }
+    assert Application.objects.get(pk=case.pk).proposed_valid_until is None
+
+    proposed = cs.decision_propose(
+        actor=anna, application=case, outcome="grant", valid_from=D(2026, 7, 1), valid_until=D(2027, 7, 1)
+    )
+    assert (proposed.proposed_valid_from, proposed.proposed_valid_until) == (D(2026, 7, 1), D(2027, 7, 1))
