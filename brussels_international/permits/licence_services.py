@@ -236,14 +236,17 @@ def information_document_attach(
         uploaded_file: the file; an end-user certificate must be a PDF.
         kind: a :class:`~permits.models.DocumentKind` value.
         title: optional title (at most 255 characters).
-        party: for an end-user certificate, the end-user it is for (one of the application's).
+        party: for an end-user certificate, the end-user it is for (required then, as in the
+            draft: :func:`permits.application_services.application_document_add`); one of the
+            application's end-users.
 
     Returns:
         The :class:`ApplicationDocument` linking the stored core document and its kind.
 
     Raises:
         PermissionDenied: *actor* is not a member, or may not change the application now.
-        ValidationError: ``{"kind": ...}``, ``{"party": ...}``, ``{"file": ...}`` (not a PDF for
+        ValidationError: ``{"kind": ...}``, ``{"party": ...}`` (not an end-user of this
+            application, or missing for an end-user certificate), ``{"file": ...}`` (not a PDF for
             an end-user certificate, or refused by :func:`core.documents.detect_type`: empty,
             too large, unsupported type). Nothing is stored.
 
@@ -255,6 +258,8 @@ def information_document_attach(
         raise ValidationError({"kind": _("Choose what the document is.")})
     if party is not None and (party.application_id != application.pk or party.role != PartyRole.END_USER):
         raise ValidationError({"party": _("Choose one of the end-users of this application.")})
+    if kind == DocumentKind.END_USER_CERTIFICATE and party is None:
+        raise ValidationError({"party": _("Choose the end-user this certificate is for.")})
     if kind == DocumentKind.END_USER_CERTIFICATE:
         data = b"".join(uploaded_file.chunks())
         uploaded_file.seek(0)
