@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
@@ -25,7 +26,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
 from brussels_international.core.documents import PDF, detect_type, document_upload
@@ -185,12 +186,14 @@ def information_request_answer(*, actor: User, request: InformationRequest, answ
         if not still_open:
             due_before = application.due_date
             clock.clock_restart(actor=actor, application=application, on=timezone.localdate())
+            with override(settings.LANGUAGE_CODE):  # kept in the workspace's language, as the clock's notes
+                note = _("Every request for information is answered.")
             transition(
                 actor=actor,
                 obj=application,
                 to=application.resume_status,
                 transitions=APPLICATION_TRANSITIONS,
-                note=_("Every request for information is answered."),
+                note=note,
             )
             application.refresh_from_db()
             if due_before != application.due_date:
@@ -335,7 +338,9 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
         locked.refresh_from_db()
         locked.decided_at = timezone.now()  # closed: the queue's "Closed" tab sorts on it
         locked.save(update_fields=["decided_at", "updated_at"])
-        clock.clock_finish(actor=actor, application=locked, note=_("Withdrawn by the applicant."))
+        with override(settings.LANGUAGE_CODE):  # the deadline's note, read in the workspace
+            note = _("Withdrawn by the applicant.")
+        clock.clock_finish(actor=actor, application=locked, note=note)
         _tell_case_manager(actor=actor, application=locked, kind="application_withdrawn", context={"reason": reason})
     return locked
 
