@@ -47,7 +47,7 @@ def control_text(entry: object, length: str = "") -> SafeString:
         text = " ".join(_BREAK.sub(" ", text).split())
         if len(text) > SHORT_LENGTH:
             text = text[: SHORT_LENGTH - 1] + "…"
-        html = escape(text)
+        html: str = escape(text)
     else:
         html = "<br>".join(escape(part.strip()) for part in _BREAK.split(text))
     if language != (get_language() or "fr")[:2]:
