@@ -32,7 +32,7 @@ from typing import Any
 import pycountry
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
@@ -989,8 +989,11 @@ def application_submit(*, actor: Actor, application: Application, declaration: b
 
     Raises:
         PermissionDenied: *actor* is not a member of the organisation.
-        ValidationError: ``{task: [messages]}``: everything :func:`permits.selectors.application_problems`
-            finds (missing goods, a missing party role, a missing end-user certificate, no end use,
+        ValidationError: ``{"__all__": ...}`` the organisation is no longer approved (suspended or
+            rejected by the unit, :func:`permits.case_services.organisation_suspend`: a suspended
+            organisation may not apply); ``{task: [messages]}``: everything
+            :func:`permits.selectors.application_problems` finds (missing goods, a missing party role,
+            a missing end-user certificate, no end use,
             no declaration...). Nothing is stored.
         TransitionError: the application is no longer a draft (a second "submit"): no second
             reference is given.
@@ -999,6 +1002,16 @@ def application_submit(*, actor: Actor, application: Application, declaration: b
         locked = Application.objects.select_for_update().select_related("organisation").get(pk=application.pk)
         _member_of(actor, locked.organisation_id)
         if locked.status == ApplicationStatus.DRAFT:
+            if locked.organisation.status != OrganisationStatus.APPROVED:
+                raise ValidationError(
+                    {
+                        NON_FIELD_ERRORS: _(
+                            "Your organisation is not approved by the Permits unit (it is %(status)s): "
+                            "it cannot submit applications. Contact the Permits unit."
+                        )
+                        % {"status": locked.organisation.get_status_display()}
+                    }
+                )
             problems = application_problems(locked, declaration=declaration)
             if problems:
                 raise _problems_error(problems)

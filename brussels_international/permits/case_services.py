@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from brussels_international.core.models import AuditVerb
@@ -420,8 +421,15 @@ def consultation_record_answer(
 ) -> Consultation:
     """Record the advice a consulted authority gave.
 
+    Args:
+        consultation: an unanswered consultation of a case in status ``consultation`` (a case
+            leaves it only once every authority answered, or when the applicant withdraws).
+        advice: a :class:`~permits.models.ConsultationAdvice` value.
+        advice_text: a summary of the answer, required.
+
     Raises:
-        ValidationError: ``{"advice"|"advice_text": ...}``; ``{"__all__": ...}`` already answered.
+        ValidationError: ``{"advice"|"advice_text": ...}``; ``{"__all__": ...}`` already answered,
+            or the case is no longer in consultation (withdrawn). Nothing is stored.
         PermissionDenied: no ``permits.assess_application``.
     """
     officer = _officer(actor)
@@ -435,6 +443,11 @@ def consultation_record_answer(
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if locked.answered_at is not None:
             raise ValidationError(_("The answer of this authority is already recorded."))
+        if application.status != S.CONSULTATION:
+            raise ValidationError(
+                _("The case is no longer in consultation (%(status)s): the answer is not recorded.")
+                % {"status": application.get_status_display()}
+            )
         locked.advice = advice
         locked.advice_text = advice_text
         locked.recorded_by = officer
@@ -608,8 +621,8 @@ def decision_propose(
         outcome: ``"grant"`` or ``"refuse"``.
         conditions: a licence's conditions (grant), optional.
         valid_from: first day of validity (grant), default today (Brussels); not in the past.
-        valid_until: last day (grant), default *valid_from* + the licence type's
-            ``validity_months`` calendar months (:func:`add_months`).
+        valid_until: last day (grant), default and latest *valid_from* + the licence type's
+            ``validity_months`` calendar months (:func:`add_months`; :mod:`permits.manifest`).
         refusal_criteria: numbers of the criteria the refusal rests on (refuse), each assessed
             as a ground for refusal (checked by the guard ``proposal_complete``).
         refusal_reasons: the reasons given to the applicant (refuse), required.
@@ -632,10 +645,16 @@ def decision_propose(
         valid_from = valid_from or today
         if valid_from < today:
             errors["valid_from"] = _("A licence cannot start in the past.")
+        months = licence_type(application.licence_type).validity_months
+        longest = add_months(valid_from, months)
         if valid_until is None:
-            valid_until = add_months(valid_from, licence_type(application.licence_type).validity_months)
+            valid_until = longest
         elif valid_until < valid_from:
             errors["valid_until"] = _("The licence must end after it starts.")
+        elif valid_until > longest:
+            errors["valid_until"] = _(
+                "A licence of this type is valid for at most %(months)s months: its last day is %(date)s at the latest."
+            ) % {"months": months, "date": date_format(longest, "DATE_FORMAT")}
         refusal_reasons = ""
     else:
         try:

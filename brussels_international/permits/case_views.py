@@ -297,7 +297,7 @@ class CaseView(_Screen):
             can_start_assessment=a.status == S.INITIAL_CHECKS and S.UNDER_ASSESSMENT in moves,
             can_request=is_manager and a.status in services.REQUESTABLE,
             can_consult=is_manager and a.status in (S.UNDER_ASSESSMENT, S.CONSULTATION),
-            can_record_advice=assess and bool(open_consultations),
+            can_record_advice=assess and a.status == S.CONSULTATION and bool(open_consultations),
             can_resume=a.status == S.CONSULTATION and S.UNDER_ASSESSMENT in moves,
             can_classify=assess and a.status in services.CLASSIFIABLE and bool(goods),
             can_assess=assess and a.status in services.ASSESSABLE and bool(self.countries),
@@ -626,9 +626,21 @@ class DenialListView(_Screen):
         return context
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection")."""
+
+
+def csv_cell(value: str) -> str:
+    """*value* safe to open in a spreadsheet: a text starting with ``=``, ``+``, ``-``, ``@``, a tab
+    or a carriage return gets a leading apostrophe, so that a party name typed by an applicant,
+    such as ``=HYPERLINK(...)``, is shown as text and never run as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def denials_csv(request: HttpRequest) -> HttpResponseBase:
     """Every denial record as CSV (UTF-8, comma-separated, one line per denial; criteria as
-    ``1;7``), for the exchange with the other member states (Common Position 2008/944/CFSP, Art. 4)."""
+    ``1;7``), for the exchange with the other member states (Common Position 2008/944/CFSP, Art. 4).
+    Texts that come from applicants (parties, goods) are written with :func:`csv_cell`."""
     if not request.user.has_perm(VIEW_DENIALS):
         return permission_denied(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -641,12 +653,12 @@ def denials_csv(request: HttpRequest) -> HttpResponseBase:
                 denial.reference,
                 denial.denied_on.isoformat(),
                 denial.destination,
-                denial.consignee,
-                denial.end_user,
-                denial.goods,
-                denial.control_codes,
+                csv_cell(denial.consignee),
+                csv_cell(denial.end_user),
+                csv_cell(denial.goods),
+                csv_cell(denial.control_codes),
                 ";".join(str(n) for n in denial.criteria or []),
-                denial.reasons,
+                csv_cell(denial.reasons),
                 denial.application.reference or "",
             ]
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
@@ -61,7 +62,7 @@ def clock_start(*, actor: Actor, application: Application, on: dt.date) -> Appli
     """
     _require_transaction()
     spec = licence_type(application.licence_type)
-    with override("fr"):  # deadline titles are stored in the workspace's default language
+    with override(settings.LANGUAGE_CODE):  # deadline titles are stored in the workspace's default language
         title = gettext("Decide on licence application %(reference)s") % {"reference": application.reference}
     deadline = deadline_register(
         actor=actor,
@@ -98,7 +99,8 @@ def clock_stop(*, application: Application, on: dt.date) -> Application:
 def clock_restart(*, actor: Actor, application: Application, on: dt.date) -> Application:
     """Restart the clock on *on* (the applicant answered): the due date moves by the calendar days
     it stood still (``on - clock_stopped_on``), rolled forward to a working day when the type
-    counts working days. No-op when the clock runs.
+    counts working days. No-op when the clock runs. The reason kept with the new due date is in
+    the workspace's default language (``LANGUAGE_CODE``), whoever answered.
 
     Raises:
         TransactionManagementError: called outside a transaction.
@@ -115,12 +117,9 @@ def clock_restart(*, actor: Actor, application: Application, on: dt.date) -> App
             due = next_working_day(due)
         application.due_date = due
         if application.deadline is not None and application.deadline.status == DeadlineStatus.OPEN:
-            deadline_reschedule(
-                actor=actor,
-                deadline=application.deadline,
-                due=due,
-                reason=gettext("The clock stood still %(days)s days for a request for information.") % {"days": still},
-            )
+            with override(settings.LANGUAGE_CODE):  # stored, read in the workspace: as the deadline's title
+                reason = gettext("The clock stood still %(days)s days for a request for information.") % {"days": still}
+            deadline_reschedule(actor=actor, deadline=application.deadline, due=due, reason=reason)
     application.save(update_fields=["clock_stopped_on", "days_stopped", "due_date", "updated_at"])
     return application
 

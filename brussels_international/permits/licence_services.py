@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
@@ -25,7 +26,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
 from brussels_international.core.documents import PDF, detect_type, document_upload
@@ -187,12 +188,14 @@ def information_request_answer(*, actor: User, request: InformationRequest, answ
         if not still_open:
             due_before = application.due_date
             clock.clock_restart(actor=actor, application=application, on=timezone.localdate())
+            with override(settings.LANGUAGE_CODE):  # kept in the workspace's language, as the clock's notes
+                note = _("Every request for information is answered.")
             transition(
                 actor=actor,
                 obj=application,
                 to=application.resume_status,
                 transitions=APPLICATION_TRANSITIONS,
-                note=_("Every request for information is answered."),
+                note=note,
             )
             application.refresh_from_db()
             if due_before != application.due_date:
@@ -238,14 +241,17 @@ def information_document_attach(
         uploaded_file: the file; an end-user certificate must be a PDF.
         kind: a :class:`~permits.models.DocumentKind` value.
         title: optional title (at most 255 characters).
-        party: for an end-user certificate, the end-user it is for (one of the application's).
+        party: for an end-user certificate, the end-user it is for (required then, as in the
+            draft: :func:`permits.application_services.application_document_add`); one of the
+            application's end-users.
 
     Returns:
         The :class:`ApplicationDocument` linking the stored core document and its kind.
 
     Raises:
         PermissionDenied: *actor* is not a member, or may not change the application now.
-        ValidationError: ``{"kind": ...}``, ``{"party": ...}``, ``{"file": ...}`` (not a PDF for
+        ValidationError: ``{"kind": ...}``, ``{"party": ...}`` (not an end-user of this
+            application, or missing for an end-user certificate), ``{"file": ...}`` (not a PDF for
             an end-user certificate, or refused by :func:`core.documents.detect_type`: empty,
             too large, unsupported type). Nothing is stored.
 
@@ -257,6 +263,8 @@ def information_document_attach(
         raise ValidationError({"kind": _("Choose what the document is.")})
     if party is not None and (party.application_id != application.pk or party.role != PartyRole.END_USER):
         raise ValidationError({"party": _("Choose one of the end-users of this application.")})
+    if kind == DocumentKind.END_USER_CERTIFICATE and party is None:
+        raise ValidationError({"party": _("Choose the end-user this certificate is for.")})
     if kind == DocumentKind.END_USER_CERTIFICATE:
         data = b"".join(uploaded_file.chunks())
         uploaded_file.seek(0)
@@ -334,7 +342,9 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
         locked.refresh_from_db()
         locked.decided_at = timezone.now()  # closed: the queue's "Closed" tab sorts on it
         locked.save(update_fields=["decided_at", "updated_at"])
-        clock.clock_finish(actor=actor, application=locked, note=_("Withdrawn by the applicant."))
+        with override(settings.LANGUAGE_CODE):  # the deadline's note, read in the workspace
+            note = _("Withdrawn by the applicant.")
+        clock.clock_finish(actor=actor, application=locked, note=note)
         _tell_case_manager(actor=actor, application=locked, kind="application_withdrawn", context={"reason": reason})
     return locked
 

@@ -573,3 +573,24 @@ def test_another_company_cannot_submit(draft, applicant, membership_factory):  #
         services.application_submit(actor=stranger, application=draft, declaration=True)
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("status", "label"), [(OrganisationStatus.SUSPENDED, "suspended"), (OrganisationStatus.REJECTED, "rejected")]
+)
+def test_an_organisation_no_longer_approved_cannot_submit_its_draft(draft, applicant, status, label):  # type: ignore[no-untyped-def]
+    """A draft started while the organisation was approved is not submitted once the unit suspended
+    (or rejected) it: no reference, no deadline, nothing stored."""
+    _complete(applicant, draft)
+    Organisation.objects.filter(pk=draft.organisation_id).update(status=status)
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        services.application_submit(actor=applicant, application=draft, declaration=True)
+    assert info.value.message_dict == {
+        "__all__": [
+            f"Your organisation is not approved by the Permits unit (it is {label}): it cannot submit "
+            "applications. Contact the Permits unit."
+        ]
+    }
+    draft.refresh_from_db()
+    assert (draft.status, draft.reference, draft.deadline_id) == (ApplicationStatus.DRAFT, None, None)
+    assert (Deadline.objects.count(), StatusChange.objects.count()) == (0, 0)

@@ -19,6 +19,7 @@ from brussels_international.core.models import AuditEntry, DeadlineStatus, Notif
 from brussels_international.core.workflow import TransitionError, transition
 from brussels_international.permits import case_services as cs
 from brussels_international.permits.clock import clock_restart, clock_start
+from brussels_international.permits.licence_services import application_withdraw
 from brussels_international.permits.models import (
     Application,
     ApplicationStatus,
@@ -513,3 +514,42 @@ def test_the_expiry_runs_from_the_command_and_is_scheduled_daily(team):  # type:
     call_command("licences_expire", "--today", "2026-07-01", stdout=out)
     assert out.getvalue().strip() == "1 licence(s) expired on 2026-07-01: APP-2026-00001."
     assert Application.objects.get(pk=case.pk).status == S.EXPIRED
+
+
+@time_machine.travel(NOW)
+def test_no_advice_is_recorded_once_the_case_has_left_the_consultation(team):  # type: ignore[no-untyped-def]
+    """The applicant withdrew while the foreign affairs were consulted: a late answer is refused."""
+    case = make_case()
+    anna = team["anna"]
+    cs.case_assign(actor=anna, application=case, case_manager=anna)
+    cs.case_start_assessment(actor=anna, application=case)
+    asked = cs.consultation_send(actor=anna, application=case, authority="foreign_affairs", question="Any concern?")
+    member = User.objects.filter(permits_membership__organisation=case.organisation).first()
+    application_withdraw(actor=member, application=case)
+    entries = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as error:
+        cs.consultation_record_answer(actor=anna, consultation=asked, advice="no_objection", advice_text="None.")
+    assert error.value.messages == ["The case is no longer in consultation (withdrawn): the answer is not recorded."]
+    asked.refresh_from_db()
+    assert (asked.answered_at, asked.advice_text, AuditEntry.objects.count()) == (None, "", entries)
+
+
+@time_machine.travel(NOW)
+def test_a_licence_is_not_proposed_for_longer_than_its_type_allows(team):  # type: ignore[no-untyped-def]
+    """An individual export licence is valid 12 months at most (manifest): a slip of the year
+    (2028 for 2027) is caught before the proposal, and nothing is stored."""
+    anna = team["anna"]
+    case = assessed(make_case(), anna)
+    with pytest.raises(ValidationError) as error:
+        cs.decision_propose(actor=anna, application=case, outcome="grant", valid_until=D(2028, 6, 14))
+    assert error.value.message_dict == {
+        "valid_until": [
+            "A licence of this type is valid for at most 12 months: its last day is June 15, 2027 at the latest."
+        ]
+    }
+    assert Application.objects.get(pk=case.pk).proposed_valid_until is None
+
+    proposed = cs.decision_propose(
+        actor=anna, application=case, outcome="grant", valid_from=D(2026, 7, 1), valid_until=D(2027, 7, 1)
+    )
+    assert (proposed.proposed_valid_from, proposed.proposed_valid_until) == (D(2026, 7, 1), D(2027, 7, 1))

@@ -254,3 +254,26 @@ def test_the_denial_records_list_and_csv(team, staff_login):  # type: ignore[no-
     assert [
         r["case"].reference for r in client.get(reverse("permits_cases:queue") + "?queue=closed").context["rows"]
     ] == ["APP-2026-00001"]
+
+
+@time_machine.travel(NOW)
+def test_the_denial_csv_writes_an_applicants_formula_as_text(team, staff_login):  # type: ignore[no-untyped-def]
+    """A consignee named like a spreadsheet formula (typed by an applicant) is not run when an
+    officer opens the export: the cell starts with an apostrophe."""
+    anna, bram = team["anna"], team["bram"]
+    case = make_case()
+    case.parties.filter(role="consignee").update(name='=HYPERLINK("http://evil.example","Click")')
+    case.goods_lines.update(description="-2+3 night-vision binoculars")
+    case = assessed(case, anna, grounds=(1,))
+    proposed = cs.decision_propose(
+        actor=anna, application=case, outcome="refuse", refusal_criteria=[1], refusal_reasons="@Embargo."
+    )
+    cs.decision_countersign(actor=bram, application=proposed)
+    cs.decision_issue(actor=bram, application=proposed)
+
+    lines = client_for(anna, staff_login).get(reverse("permits_cases:denials_csv")).content.decode().splitlines()
+
+    assert lines[1] == (
+        'BE-BRU-2026-0001,2026-06-15,NO,"\'=HYPERLINK(""http://evil.example"",""Click"")",'
+        "Invented Border Guard,'-2+3 night-vision binoculars (20.000 items),ML15,1,'@Embargo.,APP-2026-00001"
+    )

@@ -276,8 +276,10 @@ def test_screens_for_a_permits_user(
     page = client.get(reverse("permits:control_list_entry", args=["dual_use", "5A002"]))
     content = page.content.decode()
     assert page.status_code == 200
-    assert "Designed or modified to use cryptography" in content
-    assert 'class="control-list-note"' in content and "Does not control smart cards" in content
+    # The workspace speaks French to this user: the French text where the list has one, else the
+    # English one marked as English.
+    assert "Conçus pour la cryptographie" in content
+    assert 'class="control-list-note"' in content and '<span lang="en">Does not control smart cards</span>' in content
     assert client.get(reverse("permits:control_list_entry", args=["dual_use", "9Z999"])).status_code == 404
     assert client.get(reverse("permits:control_list_tree", args=["nuclear"])).status_code == 404
 
@@ -318,3 +320,28 @@ def test_screens_on_the_real_dual_use_list(
     with django_assert_max_num_queries(30):
         found = client.get(reverse("permits:control_lists"), {"q": "cryptographic", "regime": "dual_use"})
     assert 'href="/admin/control-lists/dual_use/5A002.a/"' in found.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_portal_shows_the_sources_line_breaks_and_marks_english_text_on_a_french_page(tmp_path: Path) -> None:
+    """The dual-use source separates a note's items with a literal ``<br>``: shown as a line break
+    (everything else escaped), and an English text on a French page says it is English."""
+    path = _csv(
+        tmp_path,
+        "5P2,,Information security,Sécurité de l'information,,\n"
+        "5A002,5P2,Information security systems,,,\n"
+        ',5A002,"Does not control:<br> a. smart cards; <br>b. <script>x</script>",,,Note\n',
+    )
+    control_list_load_csv(actor=None, regime="dual_use", path=path, valid_from=DAY)
+    client = Client()
+    with translation.override("fr"):
+        url = reverse("portal:control_lists")
+    html = client.get(url, {"regime": "dual_use", "code": "5A002"}).content.decode()
+
+    assert (
+        '<strong>Note</strong> <span lang="en">Does not control:<br>a. smart cards;<br>b. '
+        "&lt;script&gt;x&lt;/script&gt;</span></li>" in html
+    )
+    assert '<span class="code">5A002</span></a> <span lang="en">Information security systems</span>' in html
+    tree = client.get(url, {"regime": "dual_use"}).content.decode()
+    assert '<span class="code">5P2</span></a> Sécurité de l&#x27;information' in tree

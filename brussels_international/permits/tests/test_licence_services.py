@@ -77,6 +77,28 @@ def test_the_answer_restarts_the_clock_and_puts_the_case_back(permits_setup):  #
     )
 
 
+def test_the_notes_of_an_answer_and_a_withdrawal_are_kept_in_the_workspace_language(permits_setup):  # type: ignore[no-untyped-def]
+    """An applicant using the portal in English: the officers' timeline still reads French notes
+    (``LANGUAGE_CODE``), as the deadline's title."""
+    with time_machine.travel("2026-03-02 10:00 +01:00"):
+        case = submitted_case(language="en")
+    with time_machine.travel("2026-03-10 10:00 +01:00"):
+        request = ask(case)
+    with time_machine.travel("2026-03-20 15:00 +01:00"), translation.override("en"):
+        information_request_answer(actor=case.member, request=request, answer="Here it is.")
+        application_withdraw(actor=case.member, application=case.application, reason="Order cancelled.")
+    pk = str(case.application.pk)
+    notes = StatusChange.objects.filter(object_id=pk, object_type__model="application").order_by("id")
+    assert list(notes.values_list("note", flat=True)) == [
+        "Toutes les demandes d’informations ont reçu une réponse.",
+        "Order cancelled.",
+    ]
+    rescheduled = AuditEntry.objects.filter(object_type__model="deadline", payload__has_key="reason").get()
+    assert rescheduled.payload["reason"] == "Le délai a été suspendu pendant 10 jours pour une demande d’informations."
+    deadline = Deadline.objects.get(pk=case.application.deadline_id)
+    assert deadline.title == "Statuer sur la demande de licence APP-2026-00001"
+
+
 def test_with_two_open_requests_the_first_answer_leaves_the_clock_stopped(permits_setup):  # type: ignore[no-untyped-def]
     with time_machine.travel("2026-03-02 10:00 +01:00"):
         case = submitted_case()

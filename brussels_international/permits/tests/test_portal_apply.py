@@ -373,6 +373,19 @@ def test_a_submission_with_a_missing_party_is_refused(draft, applicant, client_i
     assert (draft.status, draft.reference) == (ApplicationStatus.DRAFT, None)
 
 
+def test_a_suspended_organisation_is_told_at_the_top_that_it_cannot_submit(draft, applicant, client_in: Client):  # type: ignore[no-untyped-def]
+    _fill(applicant, draft)
+    Organisation.objects.filter(pk=draft.organisation_id).update(status=OrganisationStatus.SUSPENDED)
+    response = client_in.post(reverse("portal:draft_check", args=[draft.pk]), {"declaration": "on"})
+    assert response.status_code == 200
+    assert (
+        "<li>Your organisation is not approved by the Permits unit (it is suspended): it cannot submit "
+        "applications. Contact the Permits unit.</li>" in response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert (draft.status, draft.reference) == (ApplicationStatus.DRAFT, None)
+
+
 @time_machine.travel(dt.datetime(2026, 3, 12, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_submit_shows_the_reference_and_due_date_and_a_second_post_gives_no_second_reference(
     draft, applicant, client_in: Client

@@ -128,9 +128,22 @@ def test_documents_while_waiting_an_end_user_certificate_must_be_a_pdf(permits_s
 
     pdf = SimpleUploadedFile("certificate.pdf", _minimal_pdf(), content_type="application/pdf")
     response = client.post(url, {"kind": "end_user_certificate", "file": pdf, "title": "EUC Border Guard"})
+    assert response.status_code == 200  # whose certificate? the end-user is required, as in the draft
+    assert '<a href="#id_party">Choose the end-user this certificate is for.</a>' in response.content.decode()
+    assert ApplicationDocument.objects.count() == 0
+
+    end_user = case.application.parties.get(role="end_user")
+    pdf = SimpleUploadedFile("certificate.pdf", _minimal_pdf(), content_type="application/pdf")
+    response = client.post(
+        url, {"kind": "end_user_certificate", "party": end_user.pk, "file": pdf, "title": "EUC Border Guard"}
+    )
     assert response.status_code == 302
     attached = ApplicationDocument.objects.get()
-    assert (attached.kind, attached.document.content_type) == ("end_user_certificate", "application/pdf")
+    assert (attached.kind, attached.party, attached.document.content_type) == (
+        "end_user_certificate",
+        end_user,
+        "application/pdf",
+    )
     assert "EUC Border Guard" in client.get(_page(case.application.pk)).content.decode()
 
 
