@@ -19,6 +19,7 @@ lives in ``portal_case_views.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -286,6 +287,29 @@ def _confirm(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
     return render(request, "permits/portal/confirm.html", {"form": form, **context})
 
 
+def _confirm_removal(
+    request: HttpRequest,
+    *,
+    remove: Callable[[], Any],
+    done: str,
+    title: str,
+    text: str,
+    back: str,
+) -> HttpResponse:
+    """The "remove?" confirmation page of a draft's row; on POST, *remove* it (a service call),
+    say *done* and go *back*; a refusal of the service is shown on the page."""
+    form = ConfirmForm(_data(request))
+    if request.method == "POST":
+        try:
+            remove()
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return _confirm(request, form, title=title, text=text, button=_("Yes, remove"), back=back)
+
+
 def _task_context(application: Application, task: str) -> dict[str, Any]:
     return {
         "application": application,
@@ -492,21 +516,12 @@ def goods_remove_view(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     if isinstance(application, HttpResponse):
         return application
     goods_line = get_object_or_404(application.goods_lines, pk=line)
-    form = ConfirmForm(_data(request))
-    if request.method == "POST":
-        try:
-            services.goods_line_delete(actor=request.user, goods_line=goods_line)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Line %(line)s was removed.") % {"line": goods_line.position})
-            return redirect("portal:draft_goods", pk=application.pk)
-    return _confirm(
+    return _confirm_removal(
         request,
-        form,
+        remove=lambda: services.goods_line_delete(actor=request.user, goods_line=goods_line),
+        done=_("Line %(line)s was removed.") % {"line": goods_line.position},
         title=_("Remove line %(line)s?") % {"line": goods_line.position},
         text=goods_line.description,
-        button=_("Yes, remove"),
         back=reverse("portal:draft_goods", args=[application.pk]),
     )
 
@@ -639,21 +654,12 @@ def party_remove_view(request: HttpRequest, pk: int, party: int) -> HttpResponse
     if isinstance(application, HttpResponse):
         return application
     row = get_object_or_404(application.parties, pk=party)
-    form = ConfirmForm(_data(request))
-    if request.method == "POST":
-        try:
-            services.party_delete(actor=request.user, party=row)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s was removed.") % {"name": row.name})
-            return redirect("portal:draft_parties", pk=application.pk)
-    return _confirm(
+    return _confirm_removal(
         request,
-        form,
+        remove=lambda: services.party_delete(actor=request.user, party=row),
+        done=_("%(name)s was removed.") % {"name": row.name},
         title=_("Remove %(name)s?") % {"name": row.name},
         text=row.get_role_display(),
-        button=_("Yes, remove"),
         back=reverse("portal:draft_parties", args=[application.pk]),
     )
 
@@ -716,21 +722,12 @@ def document_remove_view(request: HttpRequest, pk: int, document: int) -> HttpRe
     if isinstance(application, HttpResponse):
         return application
     row = get_object_or_404(_documents(application), pk=document)
-    form = ConfirmForm(_data(request))
-    if request.method == "POST":
-        try:
-            services.application_document_remove(actor=request.user, application_document=row)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("“%(name)s” was removed.") % {"name": row.document.name})
-            return redirect("portal:draft_documents", pk=application.pk)
-    return _confirm(
+    return _confirm_removal(
         request,
-        form,
+        remove=lambda: services.application_document_remove(actor=request.user, application_document=row),
+        done=_("“%(name)s” was removed.") % {"name": row.document.name},
         title=_("Remove “%(name)s”?") % {"name": row.document.name},
         text=row.get_kind_display(),
-        button=_("Yes, remove"),
         back=reverse("portal:draft_documents", args=[application.pk]),
     )
 

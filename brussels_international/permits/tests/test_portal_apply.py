@@ -429,3 +429,25 @@ def test_the_control_lists_are_public(permits_setup, client: Client):  # type: i
     assert "1 row found" in found
     tree = client.get(reverse("portal:control_lists"), {"regime": "military"}).content.decode()
     assert "ML22" in tree
+
+
+def test_a_party_and_a_document_are_removed_only_after_confirmation(draft, applicant, client_in: Client):  # type: ignore[no-untyped-def]
+    _fill(applicant, draft)
+    consignee = draft.parties.get(role="consignee")
+    remove = reverse("portal:draft_party_remove", args=[draft.pk, consignee.pk])
+    page = client_in.get(remove).content.decode()
+    assert "Remove Importer AS?" in page
+    assert Party.objects.filter(pk=consignee.pk).exists()  # asking removes nothing
+    response = client_in.post(remove, follow=True)
+    assert response.redirect_chain == [(reverse("portal:draft_parties", args=[draft.pk]), 302)]
+    assert "Importer AS was removed." in response.content.decode()
+    assert list(draft.parties.values_list("role", flat=True)) == ["end_user"]
+
+    certificate = draft.application_documents.get()
+    remove = reverse("portal:draft_document_remove", args=[draft.pk, certificate.pk])
+    assert "Remove “euc.pdf”?" in client_in.get(remove).content.decode()
+    response = client_in.post(remove, follow=True)
+    assert response.redirect_chain == [(reverse("portal:draft_documents", args=[draft.pk]), 302)]
+    assert "“euc.pdf” was removed." in response.content.decode()
+    certificate.document.refresh_from_db()
+    assert certificate.document.deleted_at is not None  # core documents are deleted softly (restorable)
