@@ -698,7 +698,7 @@ class LicenceUseReport(models.Model):
     """A shipment made under a licence line, reported by the holder: quantity and value shipped.
 
     The sum of the reports of a line may not exceed the line's quantity nor its value
-    (checked by :func:`permits.application_services.use_report_record` on the locked licence).
+    (checked by :func:`permits.licence_services.use_report_record` on the locked licence).
     """
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="use_reports")
