@@ -49,6 +49,7 @@ def test_the_demo_has_a_case_in_every_status_built_through_the_services(permits_
     overdue = Application.objects.get(status="under_assessment")
     assert Deadline.objects.get(pk=overdue.deadline_id).due_date == overdue.due_date
     assert overdue.due_date is not None and overdue.submitted_at is not None
-    assert (overdue.due_date - overdue.submitted_at.date()).days == 60
+    assert (overdue.due_date - timezone.localtime(overdue.submitted_at).date()).days == 60
+    assert (timezone.localdate() - overdue.due_date).days == 75 - 60  # backdated: overdue by 15 days
     call_command("load_demo_permits", stdout=StringIO())  # second run: nothing more
     assert Application.objects.count() == 14
