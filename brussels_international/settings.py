@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "brussels_international.directory",
     "brussels_international.correspondence",
     "brussels_international.permits",
+    "brussels_international.screening",
     "brussels_international.website",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ScreeningConfig(AppConfig):
+    """Sanctions and embargo screening (issue 5): list versions, the name matcher, hits and
+    reviews, and the arms-embargo table. Used on its own (workspace, API, command line) and by
+    the permits module through :mod:`.services`."""
+
+    name = "brussels_international.screening"
+    label = "screening"
+    verbose_name = "Screening"
