@@ -46,7 +46,11 @@ class ListVersion(models.Model):
     published = models.DateField(_("published"), null=True, blank=True)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("loaded by"),
     )
     persons = models.PositiveIntegerField(_("persons"), default=0)
