@@ -12,6 +12,8 @@ Environment variables (all optional in development):
 - ``SITE_BASE_URL``: public address used in mails and feeds (default http://127.0.0.1:8000).
 - ``SECURE_SSL_REDIRECT`` ("1"/"0", default "1" when DEBUG is off): off behind a proxy that
   already redirects.
+- ``SCREENING_EU_TOKEN``: the token of the EU financial sanctions file download address;
+  ``SCREENING_DOWNLOAD_TIMEOUT``: seconds allowed per list file download (default 120).
 """
 
 from __future__ import annotations
@@ -348,3 +350,19 @@ LOGGING = {
 
 # Directory search: maximum edit distance ratio accepted as a "small typo" (rapidfuzz, 0-100).
 DIRECTORY_FUZZY_THRESHOLD = 85
+
+# Screening: official addresses of the sanctions lists read by ``manage.py screening_refresh``
+# (one URL, or for OFAC sdn.csv, alt.csv, add.csv in that order). ``{token}`` in the EU address is
+# replaced by SCREENING_EU_TOKEN (the token shown on the EU Financial Sanctions Files page).
+SCREENING_EU_TOKEN = os.environ.get("SCREENING_EU_TOKEN", "")
+SCREENING_LIST_URLS: dict[str, str | list[str]] = {
+    "un": "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+    "eu": "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token={token}",
+    "ofac": [
+        "https://www.treasury.gov/ofac/downloads/sdn.csv",
+        "https://www.treasury.gov/ofac/downloads/alt.csv",
+        "https://www.treasury.gov/ofac/downloads/add.csv",
+    ],
+    "uk": "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
+}
+SCREENING_DOWNLOAD_TIMEOUT = int(os.environ.get("SCREENING_DOWNLOAD_TIMEOUT", "120"))  # seconds per file
