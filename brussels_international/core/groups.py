@@ -73,6 +73,8 @@ LICENSING_UNIT = {
     "permits.denialnotification": ("view", "change"),
     "permits.criterion": ("view",),
 }
+EMBARGOES_VIEW = {"screening.armsembargo": ("view",)}
+EMBARGOES_KEEP = {"screening.armsembargo": ("add", "change", "delete", "view")}
 
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
 
@@ -98,7 +100,7 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Director",
         "Directs the directorate: edits every directory record, sees every unit's letters.",
-        {**_all(EDIT), **LETTERS_ALL, **CONTROL_LISTS_VIEW, **LICENSING_VIEW},
+        {**_all(EDIT), **LETTERS_ALL, **CONTROL_LISTS_VIEW, **LICENSING_VIEW, **EMBARGOES_VIEW},
         True,
     ),
     GroupSpec(
@@ -140,7 +142,7 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Permits",
         "Permits unit (arms, military and dual-use goods).",
-        {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_CHANGE, **LICENSING_UNIT},
+        {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_CHANGE, **LICENSING_UNIT, **EMBARGOES_KEEP},
     ),
 )
 
