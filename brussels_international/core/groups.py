@@ -74,6 +74,8 @@ LICENSING_UNIT = {
     "permits.criterion": ("view",),
 }
 SCREENING_LISTS_VIEW = {"screening.listversion": ("view",), "screening.listedentity": ("view",)}
+EMBARGOES_VIEW = {"screening.armsembargo": ("view",)}
+EMBARGOES_KEEP = {"screening.armsembargo": ("add", "change", "delete", "view")}
 
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
 
@@ -99,7 +101,7 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Director",
         "Directs the directorate: edits every directory record, sees every unit's letters.",
-        {**_all(EDIT), **LETTERS_ALL, **CONTROL_LISTS_VIEW, **LICENSING_VIEW, **SCREENING_LISTS_VIEW},
+        {**_all(EDIT), **LETTERS_ALL, **CONTROL_LISTS_VIEW, **LICENSING_VIEW, **SCREENING_LISTS_VIEW, **EMBARGOES_VIEW},
         True,
     ),
     GroupSpec(
@@ -141,7 +143,14 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Permits",
         "Permits unit (arms, military and dual-use goods).",
-        {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_CHANGE, **LICENSING_UNIT, **SCREENING_LISTS_VIEW},
+        {
+            **_all(VIEW),
+            **LETTERS_UNIT,
+            **CONTROL_LISTS_CHANGE,
+            **LICENSING_UNIT,
+            **SCREENING_LISTS_VIEW,
+            **EMBARGOES_KEEP,
+        },
     ),
 )
 

@@ -9,3 +9,6 @@ class ScreeningConfig(AppConfig):
     name = "brussels_international.screening"
     label = "screening"
     verbose_name = "Screening"
+
+    def ready(self) -> None:
+        from . import embargo_hooks  # noqa: F401  (registers the arms-embargo screens' URLs and menu item)

@@ -245,16 +245,31 @@ class IssuingBody(models.TextChoices):
     OSCE = "OSCE", _("OSCE")
 
 
+class DatePrecision(models.TextChoices):
+    """How precisely a source gives a date of an arms embargo."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+    UNKNOWN = "unknown", _("unknown")
+
+
 class ArmsEmbargo(models.Model):
     """One arms embargo of one issuing body on one target (criterion 1, Common Position
     2008/944/CFSP, Art. 2(1)).
 
     ``target``: ISO 3166-1 alpha-2 country code, also for embargoes on non-state actors in
     that country; ``ZZ`` for a named group tied to no country (ISIL/Al-Qaida). ``start``/``end``:
-    the first and last day in force (``end`` empty while in force); when a source gives only a
-    year or a month, the first day of it. ``verified``: the instrument and a date were seen in
-    the cited ``sources``. Seeded from the curated table (``data/arms-embargoes.csv``), then
-    kept by the Permits unit in the workspace, every change audited.
+    the first and last day in force (``end`` empty while in force). When a source gives only a
+    year or a month, ``start`` is the first day of it and ``end`` the last day of it, with
+    ``start_precision``/``end_precision`` saying so (both bounds are the widest the source
+    allows: a check on a day inside the uncertain period finds the embargo). ``start`` is empty
+    (precision ``unknown``) when no source gave it. A row is identified by ``target``,
+    ``issuing_body`` and ``start``. ``scope`` starts with "Legally binding", "POLITICAL
+    COMMITMENT" or "Non-mandatory" (:func:`..embargo_selectors.legal_force`). ``verified``: the
+    instrument and a date were seen in the cited ``sources``. Seeded from the curated table
+    (``data/arms-embargoes.csv``), then kept by the Permits unit in the workspace, every change
+    audited.
     """
 
     target = models.CharField(_("target country"), max_length=2)
@@ -263,9 +278,14 @@ class ArmsEmbargo(models.Model):
     instruments = models.TextField(_("legal instruments"))
     scope = models.TextField(_("scope"))
     exceptions = models.TextField(_("exceptions"), blank=True)
-    start = models.DateField(_("start"))
-    start_precision = models.CharField(_("start known to the"), max_length=5, default="day")
+    start = models.DateField(_("start"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("start known to the"), max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     end = models.DateField(_("end"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("end known to the"), max_length=7, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     status_note = models.CharField(_("status"), max_length=500, blank=True)
     verified = models.BooleanField(_("verified"), default=False)
     sources = models.TextField(_("sources"), blank=True)
@@ -275,6 +295,34 @@ class ArmsEmbargo(models.Model):
         ordering = ["target", "issuing_body", "start"]
         verbose_name = _("arms embargo")
         verbose_name_plural = _("arms embargoes")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "issuing_body", "start"], name="screening_embargo_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.issuing_body} {self.target_label}"
+
+    AUDITED_FIELDS = (
+        "target",
+        "target_label",
+        "issuing_body",
+        "instruments",
+        "scope",
+        "exceptions",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+        "status_note",
+        "verified",
+        "sources",
+    )
+    """The fields an audit entry compares (not the primary key nor ``updated_at``)."""
+
+    def audit_snapshot(self) -> dict[str, object]:
+        """The audited fields (:data:`AUDITED_FIELDS`) with dates as ISO text."""
+        return {
+            name: value.isoformat() if hasattr(value, "isoformat") else value
+            for name in self.AUDITED_FIELDS
+            for value in [getattr(self, name)]
+        }

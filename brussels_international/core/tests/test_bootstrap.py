@@ -22,6 +22,7 @@ def test_bootstrap_loads_once_then_keeps_edits(settings):
     assert Person.objects.count() == 30
     assert "demo-permits" in first.getvalue()
     assert Group.objects.count() == 8
+    assert "Arms embargoes (arms-embargoes.csv): 48 created," in first.getvalue()
 
     claes = Person.objects.get(slug="anne-claes")
     PhoneNumber.objects.filter(person=claes).update(number="+3228003799")  # an edit made in the workspace
@@ -33,6 +34,7 @@ def test_bootstrap_loads_once_then_keeps_edits(settings):
     # One staff account per group, a second Permits officer and four portal accounts (permits demo).
     assert User.objects.filter(username__startswith="demo-").count() == 8 + 1 + 4
     assert "Permits demo data already there: kept." in second.getvalue()
+    assert "Arms embargoes (arms-embargoes.csv): 0 created, 0 updated, 48 unchanged," in second.getvalue()
 
 
 def test_bootstrap_without_demo_mode_creates_no_account(settings):

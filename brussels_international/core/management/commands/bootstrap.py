@@ -6,7 +6,9 @@ an explicit ``manage.py load_organisation``. Then sets up the groups and the pub
 (creating only what is missing), queues the recurring background tasks (``schedule_tasks``),
 loads the military list's categories (``permits/data/military-list-categories.csv``) when no
 military list is loaded yet, the dual-use list when its file is at hand (``DUAL_USE_LIST_FILE``,
-default ``../shared/data/control-lists/``) and none is loaded, the eight criteria; in demo
+default ``../shared/data/control-lists/``) and none is loaded, the eight criteria, the arms
+embargoes (``screening/data/arms-embargoes.csv``; rows edited or deleted in the workspace are
+kept, ``load_arms_embargoes`` reports them); in demo
 mode the demo staff accounts, letters and licence cases; and builds the search index
 (``update_index``) on the first run or when it is empty, so that a fresh clone's records
 are found by the workspace search before the task worker has run.
@@ -44,6 +46,7 @@ class Command(BaseCommand):
         self._load_military_list()
         self._load_dual_use_list()
         call_command("load_permits_reference", stdout=self.stdout)
+        call_command("load_arms_embargoes", stdout=self.stdout)
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
             call_command("load_demo_correspondence", stdout=self.stdout)
