@@ -164,7 +164,7 @@ Aoife Ciarán Siobhán Niamh Eoin Saoirse Cillian Orla Darragh
 Tiago Beatriz João Inês Rui Mariana Gonçalo Leonor Duarte
 Amara Chidi Ngozi Kwame Ama Kofi Abena Tunde Folake Emeka Zanele Thabo Nomvula
 Hiroshi Yuki Haruto Sakura Ren Aoi Takumi Hana Minh Linh Quang Thu Arjun Priya Rohan Ananya
-Mateus Larissa Thiago Camila Rafael Bruna Gabriel Letícia""".split()
+Mateus Larissa Thiago Camila Rafael Bruna Gabriel Letícia""".split()  # noqa: SIM905
 
 FAMILY = """Dubois Lefèvre Moreau Laurent Girard Bonnet Fontaine Rousseau Chevalier Gauthier Mercier Blanchard
 Janssens Peeters Maes Jacobs Mertens Willems Claes Goossens Wouters Vermeulen Dewulf Lambrecht Vandenberghe
@@ -178,16 +178,16 @@ Andersen Nielsen Hansen Johansson Lindqvist Eriksson Larsen Berg Haugen Solberg
 Murphy Kelly Byrne Walsh Ryan O'Brien Doyle McCarthy Gallagher Kennedy
 Silva Santos Ferreira Pereira Oliveira Costa Rodrigues Martins Sousa Carvalho
 Okafor Mensah Adeyemi Nkosi Boateng Asante Chukwu Dlamini Owusu Mbeki Eze
-Tanaka Suzuki Watanabe Yamamoto Nakamura Nguyen Tran Pham Hoang Sharma Patel Iyer Nair Gupta""".split()
+Tanaka Suzuki Watanabe Yamamoto Nakamura Nguyen Tran Pham Hoang Sharma Patel Iyer Nair Gupta""".split()  # noqa: SIM905
 
 COMPANY_WORDS = """Alpine Atlas Aurora Beacon Blue Bright Cedar Coastal Crown Delta Eagle Ember Falcon Forest
 Frontier Granite Harbor Horizon Iris Juniper Lantern Maple Meridian Nordic Oak Orchid Pioneer Polar Prism
 Quartz Riverside Sapphire Sierra Silver Solar Summit Sun Tidal Timber Union Valley Vista Willow Zenith
-Brabant Flanders Meuse Scheldt Ardennes Sonian Iris Manneken Atomium Sablon Marolles Louise""".split()
+Brabant Flanders Meuse Scheldt Ardennes Sonian Iris Manneken Atomium Sablon Marolles Louise""".split()  # noqa: SIM905
 
 COMPANY_KINDS = """Logistics Trading Consulting Software Foods Textiles Engineering Optics Robotics Pharma Design
 Analytics Imports Exports Shipping Brewing Chocolates Printing Media Energy Coatings Instruments Plastics
-Ceramics Furniture Dental Labs Audio Bikes Outdoor Packaging Farming Studio""".split()
+Ceramics Furniture Dental Labs Audio Bikes Outdoor Packaging Farming Studio""".split()  # noqa: SIM905
 
 LEGAL = ["SA", "SRL", "BV", "NV", "GmbH", "Ltd", "LLC", "SAS", "AG", "Inc.", "SPRL", "S.p.A.", "ApS", "AB", "Oy"]
 

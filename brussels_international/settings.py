@@ -366,3 +366,14 @@ SCREENING_LIST_URLS: dict[str, str | list[str]] = {
     "uk": "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
 }
 SCREENING_DOWNLOAD_TIMEOUT = int(os.environ.get("SCREENING_DOWNLOAD_TIMEOUT", "120"))  # seconds per file
+
+# Screening (issue 5): the score (0-1) at or above which a listed entity is a hit, per use.
+# bench/screening.py measures precision, recall and alert rates at these values.
+SCREENING_THRESHOLDS = {
+    "default": float(os.environ.get("SCREENING_THRESHOLD", "0.70")),
+    "workspace": float(os.environ.get("SCREENING_THRESHOLD", "0.70")),
+    "api": float(os.environ.get("SCREENING_THRESHOLD", "0.70")),
+    "batch": float(os.environ.get("SCREENING_THRESHOLD", "0.70")),
+    "permits": float(os.environ.get("SCREENING_THRESHOLD_PERMITS", "0.70")),
+    "rescreen": float(os.environ.get("SCREENING_THRESHOLD_PERMITS", "0.70")),
+}

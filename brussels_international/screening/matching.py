@@ -95,9 +95,7 @@ def part_similarity(a: str, b: str, *, abjad: bool = False) -> tuple[float, str]
             best, measure = 0.84, "spelling"
     if dist == 1 and shortest >= 4:
         score = 0.92 if shortest >= 5 else 0.86
-    elif dist == 1 and same_sound:
-        score = 0.85
-    elif dist == 2 and same_sound and shortest >= 4:
+    elif (dist == 1 and same_sound) or (dist == 2 and same_sound and shortest >= 4):
         score = 0.85
     elif dist == 2 and shortest >= 10:
         score = 0.8

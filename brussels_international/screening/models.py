@@ -148,6 +148,9 @@ class MatcherIndex(models.Model):
     class Meta:
         ordering = ["-pk"]
 
+    def __str__(self) -> str:
+        return f"index of versions {self.versions} ({self.names} names)"
+
 
 class Screening(models.Model):
     """One screening of one party (a name, with optional date of birth, country and kind).
@@ -199,6 +202,7 @@ class Hit(models.Model):
 
     class Meta:
         ordering = ["screening_id", "-score", "pk"]
+        permissions = [("review_hit", "Can review screening hits")]
         verbose_name = _("hit")
         verbose_name_plural = _("hits")
 

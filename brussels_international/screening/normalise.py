@@ -163,7 +163,6 @@ LEGAL_FORMS: dict[str, str] = {
     "ad": "ad",
     "eood": "eood",
     "ood": "ood",
-    "as": "as",
     "a s": "as",
     "anonim sirketi": "as",
     "limited sirketi": "ltd",
@@ -238,7 +237,7 @@ HONORIFICS = frozenset(
     he his excellency hon honourable honorable rev reverend fr father sheikh shaykh sayyid
     hajji haji hadji mullah mawlawi maulavi maulvi qari mufti imam general gen colonel col major maj
     captain capt lieutenant lt admiral adm sergeant sgt brigadier commander cmdr president minister
-    senator ambassador judge justice prince princess king queen emir""".split()
+    senator ambassador judge justice prince princess king queen emir""".split()  # noqa: SIM905
 )
 
 #: Words that carry no identity in a name.
