@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .index import ORGANISATION_SCHEMAS, IndexedEntity, MatcherData, query_keys
 from .matching import DEFAULT_THRESHOLD, NameComparison, compare_names
 from .normalise import MAX_NAME_LENGTH, Tokens, name_tokens, unsupported_script
@@ -70,7 +72,7 @@ def validate(query: Query) -> Query:
     """
     name = " ".join(query.name.split())
     if not name:
-        raise QueryError("The name is empty.", field="name", code="empty")
+        raise QueryError(_("The name is empty."), field="name", code="empty")
     if len(name) > MAX_NAME_LENGTH:
         raise QueryError(
             f"The name has {len(name)} characters; at most {MAX_NAME_LENGTH} are screened.",
@@ -78,18 +80,28 @@ def validate(query: Query) -> Query:
             code="too_long",
         )
     if unsupported_script(name):
-        raise QueryError("The name is written in a script that cannot be transliterated.", field="name", code="script")
+        raise QueryError(
+            _("The name is written in a script that cannot be transliterated to Latin letters."),
+            field="name",
+            code="script",
+        )
     if not name_tokens(name).parts:
-        raise QueryError("The name has no letters or digits to compare.", field="name", code="no_letters")
+        raise QueryError(_("The name has no letters or digits to compare."), field="name", code="no_letters")
     birth = query.birth_date.strip()
     if birth and not re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", birth):
-        raise QueryError("The date of birth must be YYYY-MM-DD or a year.", field="birth_date", code="birth_date")
+        raise QueryError(
+            _("The date of birth must be a date (YYYY-MM-DD) or a year (YYYY)."), field="birth_date", code="birth_date"
+        )
     country = query.country.strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
-        raise QueryError("The country must be a two-letter ISO code.", field="country", code="country")
+        raise QueryError(_("The country must be a two-letter ISO code, such as BE."), field="country", code="country")
     schema = query.schema.strip().lower()
     if schema and schema not in ORGANISATION_SCHEMAS | {"person"}:
-        raise QueryError(f"Unknown kind {schema!r}.", field="schema", code="schema")
+        raise QueryError(
+            _("Unknown kind %(kind)s: use person, organisation, vessel or aircraft.") % {"kind": schema},
+            field="schema",
+            code="schema",
+        )
     return Query(name=name, birth_date=birth, country=country, schema=schema)
 
 
