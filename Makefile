@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck check bench bench-search bench-permits messages setup clean-db help otp pdf-libraries
+.PHONY: run test lint typecheck check bench bench-search bench-permits bench-screening messages setup clean-db help otp pdf-libraries
 
 help:
 	@echo "make run    - install, migrate, load the organisation data, create demo accounts, serve on http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   - ruff; make typecheck - mypy; make bench - load test with gunicorn + wrk"
 	@echo "make otp    - the current two-factor code of the demo accounts (demo mode)"
 	@echo "make bench-search - workspace search over 100,000 generated records (SQLite; BENCH_DATABASE_URL for PostgreSQL)"
+	@echo "make bench-screening - screening accuracy and speed against nomenklatura (needs ../shared/data)"
 	@echo "make bench-permits - casework queue and case page at 100,000 cases / 1,000,000 goods lines (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -72,6 +73,17 @@ check: lint typecheck test
 bench: $(VENV)/.installed messages
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) bench/web.py
+
+# Screening against OpenSanctions' nomenklatura (bench/screening.py): precision/recall/F1 on the
+# labelled pairs, recall on perturbed UN names, alerts on invented names, speed per party.
+# nomenklatura lives in its own virtual environment (.venv-bench, requirements-bench.txt).
+.venv-bench/.installed: requirements-bench.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench-screening: $(VENV)/.installed messages .venv-bench/.installed
+	$(PY) bench/screening.py
 
 # Workspace search at 100,000 records (bench/search.py): fresh SQLite file in a temporary folder;
 # BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bi_search_bench runs it on PostgreSQL.

@@ -29,6 +29,9 @@ from .normalise import PARTICLES, Tokens, name_tokens, phonetic
 #: Names scored in full per query (the rest are not compared).
 CANDIDATES = 100
 
+#: Candidates whose shared-key weight is below this share of the best candidate's are dropped.
+RELATIVE_FLOOR = 0.3
+
 #: A key held by more names than this is used only when the query has no rarer key
 #: (``mohammad`` on the UN and OFAC lists together).
 COMMON_KEY = 4000
@@ -101,7 +104,12 @@ class MatcherData:
             weight = math.log(1 + total / len(positions))
             for pos in positions:
                 scores[pos] += weight
-        return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
+        if not ranked:
+            return ranked
+        # Names sharing far less than the best candidate cannot reach a threshold: drop them.
+        floor = scores[ranked[0]] * RELATIVE_FLOOR
+        return [pos for pos in ranked if scores[pos] >= floor]
 
     # -- serialisation (stored in MatcherIndex.data) --------------------------------------
     def dumps(self) -> bytes:
@@ -161,6 +169,26 @@ def build(entities: Iterable[tuple[IndexedEntity, list[tuple[str, str]]]], versi
                 postings[k].append(name_pos)
     data.postings = dict(postings)
     return data
+
+
+def build_from_records(lists: Iterable[Any]) -> MatcherData:
+    """Build an index straight from parsed lists (:class:`~.records.ParsedList`), without the
+    database: for benchmarks and tests. Entity ``pk`` values are positions (0, 1, ...)."""
+    rows = []
+    for parsed in lists:
+        for record in parsed.entities:
+            entity = IndexedEntity(
+                len(rows),
+                parsed.source,
+                record.ref,
+                record.fingerprint(),
+                record.schema,
+                record.caption,
+                list(record.birth_dates),
+                list(record.nationalities),
+            )
+            rows.append((entity, [(n.name, n.quality) for n in record.names]))
+    return build(rows)
 
 
 def query_keys(tokens: Tokens) -> list[str]:

@@ -18,10 +18,11 @@ parts; :func:`explain` turns it into the JSON stored with a hit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .normalise import PARTICLES, PATRONYMIC_MARKERS, Tokens, phonetic, skeleton, spelling
+from .normalise import PARTICLES, PATRONYMIC_MARKERS, Tokens, is_patronymic, phonetic, skeleton, spelling
 
 #: Score at or above which a pair of names is called a match when no use-specific threshold
 #: is given (``settings.SCREENING_THRESHOLDS`` holds the thresholds per use).
@@ -52,6 +53,7 @@ class PartMatch:
     measure: str
 
 
+@lru_cache(maxsize=131072)
 def part_similarity(a: str, b: str, *, abjad: bool = False) -> tuple[float, str]:
     """Similarity of two normalised name parts, with the measure that gave it.
 
@@ -73,7 +75,7 @@ def part_similarity(a: str, b: str, *, abjad: bool = False) -> tuple[float, str]
         return 1.0, "exact"
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
-        if (la == 1 and b[0] == a) or (lb == 1 and a[0] == b):
+        if not abjad and ((la == 1 and b[0] == a) or (lb == 1 and a[0] == b)):
             return 0.85, "initial"
         return 0.0, ""
     shortest = min(la, lb)
@@ -81,15 +83,18 @@ def part_similarity(a: str, b: str, *, abjad: bool = False) -> tuple[float, str]
     if abjad:
         sa, sb = skeleton(a), skeleton(b)
         if sa and sb:
+            # Two consonants say little (``gl`` is Giulia, Gloria, Ghali...): only long skeletons count.
             if sa == sb:
-                return 0.95, "skeleton"
-            if min(len(sa), len(sb)) >= 3 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
-                best, measure = 0.88, "skeleton"
+                if len(sa) >= 3:
+                    return 0.95, "skeleton"
+                best, measure = 0.75, "skeleton"
+            elif min(len(sa), len(sb)) >= 4 and OSA.distance(sa, sb, score_cutoff=1) <= 1:
+                best, measure = 0.86, "skeleton"
     dist = OSA.distance(a, b, score_cutoff=3)
     same_sound = shortest >= 3 and phonetic(a) == phonetic(b)
-    if dist > 1 and shortest >= 3:
+    if dist > 1:
         sa, sb = spelling(a), spelling(b)
-        if sa == sb:
+        if sa == sb and len(sa) >= 2:
             return 0.9, "spelling"
         if min(len(sa), len(sb)) >= 5 and OSA.distance(sa, sb, score_cutoff=2) <= 1:
             best, measure = 0.84, "spelling"
@@ -175,6 +180,35 @@ def _join_unmatched(
                         break
 
 
+def _merge_split_parts(a: list[str], b: list[str]) -> list[str]:
+    """Join two adjacent parts of *a* when, together, they are a part of *b* and neither is
+    on its own (``jan daniel`` ↔ ``jandaniel``, ``patr ushev`` ↔ ``patrushev``, ``van der
+    bilt`` ↔ ``vanderbilt``); one edit is allowed in joined words of seven letters or more."""
+    if len(a) < 2:
+        return a
+    targets = set(b)
+    out: list[str] = []
+    i = 0
+    while i < len(a):
+        if i + 1 < len(a) and a[i] not in targets and a[i + 1] not in targets:
+            joined = a[i] + a[i + 1]
+            near = joined in targets or (
+                len(joined) >= 7
+                and any(
+                    abs(len(t) - len(joined)) <= 1 and OSA.distance(joined, t, score_cutoff=1) <= 1 for t in targets
+                )
+            )
+            if near:
+                out.append(joined)
+                i += 2
+                continue
+        out.append(a[i])
+        i += 1
+    if len(out) < len(a):
+        return _merge_split_parts(out, b)
+    return out
+
+
 def _patronymic_crossed(q: list[str], c: list[str], aligned: list[tuple[int, int, float, str]]) -> bool:
     """True when the father's name (the part after the first ``bin``/``ibn``) in one name is
     aligned with the given name (the first part) of the other: ``Salman bin Muhammad`` is not
@@ -210,6 +244,7 @@ def compare_names(query: Tokens, listed: Tokens, *, organisation: bool = False) 
         _legal_forms(query, listed, result, organisation)
         return result
     abjad = query.abjad != listed.abjad
+    q, c = _merge_split_parts(q, c), _merge_split_parts(c, q)
     aligned, free_q, free_c = _align(q, c, abjad)
     if free_q and free_c:
         _join_unmatched(q, c, free_q, free_c, aligned)
@@ -257,12 +292,14 @@ def compare_names(query: Tokens, listed: Tokens, *, organisation: bool = False) 
     extra = [j for j in long_free if long[j] not in PARTICLES and not long[j].isdigit()]
     if extra:
         if organisation:
-            penalty = min(0.15 * len(extra), 0.3)
+            penalty = min(0.15 * len(extra), 0.45)
             if len(short) - len(short_free) == 1:
                 penalty += 0.2
         else:
             # Dropped middle names are common, but the query must cover most of the listed name.
-            uncovered = sum(len(long[j]) for j in extra) / sum(len(w) for w in long)
+            # Patronymics (Viktorovich, Oleksandrovych, Ivanovna) are often left out: they cost little.
+            counted = [j for j in extra if not is_patronymic(long[j])]
+            uncovered = sum(len(long[j]) for j in counted) / sum(len(w) for w in long)
             penalty = 0.02 * len(extra) + max(0.0, uncovered - 0.3)
             if len(short) - len(short_free) == 1:
                 penalty += 0.25

@@ -25,7 +25,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from rapidfuzz.distance import OSA
 from unidecode import unidecode
 
 #: Longest name we normalise, in characters; longer input is cut (lists have no name longer
@@ -188,6 +190,8 @@ LEGAL_FORMS: dict[str, str] = {
     "ano": "ano",
     "avtonomnaia nekommercheskaia organizatsiia": "ano",
     "nko": "nko",
+    "societatea cu raspundere limitata": "srl",
+    "societate pe actiuni": "sa",
     "gmbh co kg": "gmbhcokg",
     "sa de cv": "sadecv",
     "s a de c v": "sadecv",
@@ -284,6 +288,20 @@ PARTICLES = frozenset(
 #: Patronymic markers (``X bin Y``: X is the son of Y): parts on either side may not swap.
 PATRONYMIC_MARKERS = frozenset({"bin", "ibn", "bint", "ben", "ould"})
 
+#: Spellings of one particle or name part that mean the same (``ibn`` and ``bin``: "son of";
+#: ``Abdel``, ``Abdoul`` and ``Abd al-`` for ``Abdul``, "servant of").
+CANONICAL_PARTS = {"ibn": "bin", "bn": "bin", "abdel": "abdul", "abdoul": "abdul", "abdal": "abdul", "abdol": "abdul"}
+
+#: Endings of East Slavic and Turkic patronymics (``Viktorovich``, ``Oleksandrovych``,
+#: ``Ivanovna``, ``Aliyevich``, ``oglu``/``ogly``, ``kyzy``).
+_PATRONYMIC = re.compile(r"(?:ovich|evich|ovych|evych|ovna|evna|ichna|ogly|oglu|kyzy|qizi)$")
+
+
+def is_patronymic(word: str) -> bool:
+    """True for a patronymic such as ``viktorovich`` or ``ivanovna`` (normalised form)."""
+    return len(word) > 6 and bool(_PATRONYMIC.search(word))
+
+
 #: Number words and ordinals (English, French, Dutch) → digits.
 NUMBER_WORDS: dict[str, str] = {
     word: str(value)
@@ -370,8 +388,27 @@ class Tokens:
         return "".join(self.parts)
 
 
+#: Words of the spelled-out legal forms, for mending typos and cut-off words in them
+#: (``Aktiengeselschaft``, ``Joint Stock Compan``).
+_FORM_WORDS = sorted({word for form in LEGAL_FORMS for word in form.split() if len(word) >= 6})
+
+
+def _mend_form_word(word: str) -> str:
+    """*word* as the legal-form word it misspells (one edit, or cut after five letters), else as is."""
+    if len(word) < 6 or word in _FORM_WORDS:
+        return word
+    for form_word in _FORM_WORDS:
+        if form_word.startswith(word) or (
+            abs(len(form_word) - len(word)) <= 1 and OSA.distance(word, form_word, score_cutoff=1) <= 1
+        ):
+            return form_word
+    return word
+
+
 def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
-    """Remove legal-form word sequences (longest first) anywhere in *words*."""
+    """Remove legal-form word sequences (longest first) anywhere in *words*; a misspelt or
+    cut-off form word is read as the form word (:func:`_mend_form_word`)."""
+    words = [_mend_form_word(word) for word in words]
     kept: list[str] = []
     forms: list[str] = []
     i = 0
@@ -412,6 +449,21 @@ def _numbers_to_digits(words: list[str]) -> list[str]:
             out[-1] = out[-1][0] + word
         else:
             out.append(word)
+    return out
+
+
+def _canonical_parts(words: list[str]) -> list[str]:
+    """Apply :data:`CANONICAL_PARTS`, and read ``abd al``/``abd el``/``abd ul`` as ``abdul``."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = CANONICAL_PARTS.get(words[i], words[i])
+        if word == "abd" and i + 1 < len(words) and words[i + 1] in ("al", "el", "ul", "ar", "ur", "as", "an"):
+            out.append("abdul")
+            i += 2
+            continue
+        out.append("abdul" if word == "abd" else word)
+        i += 1
     return out
 
 
@@ -461,6 +513,7 @@ def name_tokens(name: str, *, organisation: bool | None = None) -> Tokens:
         if len(soft) >= 2 and len(soft) < len(words) and words[0] in _SOFT_HONORIFICS:
             words = soft
     words = [w for w in words if w not in STOPWORDS] or words
+    words = _canonical_parts(words)
     numbers = [w for w in words if w.isdigit() or (organisation and len(words) > 2 and bool(_ROMAN.match(w)))]
     return Tokens(parts=words, forms=forms, abjad=abjad, numbers=numbers)
 
@@ -502,14 +555,18 @@ _PHONETIC_RULES = (
 )
 
 
+@lru_cache(maxsize=262144)
 def spelling(word: str) -> str:
     """*word* with transliteration variants merged but vowels kept (``dzhamil``/``jamil`` →
     ``iamil``, ``khabbush``/``habbush`` → ``habus``): two spellings of one name agree here."""
+    if word.startswith("x"):
+        word = "s" + word[1:]
     for old, new in _PHONETIC_RULES:
         word = word.replace(old, new)
     return re.sub(r"(.)\1+", r"\1", word)
 
 
+@lru_cache(maxsize=262144)
 def phonetic(word: str) -> str:
     """A loose sound key of a Latin word: common transliteration variants collapse
     (``Mohammed``/``Muhammad`` → ``mhmd``, ``Sergey``/``Sergei``, ``Zelenskyy``/``Zelenskii``).
@@ -517,6 +574,8 @@ def phonetic(word: str) -> str:
     The key keeps the first letter and the consonants after spelling variants are merged;
     doubled letters count once.
     """
+    if word.startswith("x"):  # pinyin: Xi, Xu, Xiao sound as "shi", "su", "siao"
+        word = "s" + word[1:]
     for old, new in _PHONETIC_RULES:
         word = word.replace(old, new)
     if not word:
@@ -527,7 +586,9 @@ def phonetic(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
+@lru_cache(maxsize=262144)
 def skeleton(word: str) -> str:
     """Consonants of a Latin word, for comparing with abjad-script names
     (``fernando`` → ``frnnd``; Unidecode gives ``frnndw`` for فرناندو)."""
+    word = word.replace("p", "b").replace("v", "f")  # Arabic script has neither p nor v
     return re.sub(r"(.)\1+", r"\1", "".join(ch for ch in word if ch not in "aeiouyw'"))
