@@ -219,7 +219,7 @@ def speed_section(data: Any, rng: random.Random, threshold: float, invented: lis
         names_by_entity.setdefault(indexed.entity, []).append(indexed.name)
     ours_seconds: list[float] = []
     ours_found = 0
-    jobs = []
+    jobs: list[dict[str, Any]] = []
     for query, expected in queries:
         start = time.perf_counter()
         matches = screen(data, query, threshold=threshold)

@@ -174,7 +174,7 @@ def build(entities: Iterable[tuple[IndexedEntity, list[tuple[str, str]]]], versi
 def build_from_records(lists: Iterable[Any]) -> MatcherData:
     """Build an index straight from parsed lists (:class:`~.records.ParsedList`), without the
     database: for benchmarks and tests. Entity ``pk`` values are positions (0, 1, ...)."""
-    rows = []
+    rows: list[tuple[IndexedEntity, list[tuple[str, str]]]] = []
     for parsed in lists:
         for record in parsed.entities:
             entity = IndexedEntity(

@@ -468,19 +468,28 @@ def _canonical_parts(words: list[str]) -> list[str]:
 
 
 def _join_initials(words: list[str]) -> list[str]:
-    """Runs of single letters become one word (``l x c aviation`` → ``lxc aviation``)."""
+    """Runs of single letters become one word (``l x c aviation`` → ``lxc aviation``); a legal
+    form spelled in initials at the end of a run stays apart (``l x c s a r l`` → ``lxc sarl``)."""
     out: list[str] = []
     run = ""
+
+    def flush() -> None:
+        for size in range(min(len(run) - 1, 4), 1, -1):
+            if run[-size:] in LEGAL_FORMS:
+                out.extend([run[:-size], run[-size:]])
+                return
+        out.append(run)
+
     for word in words:
         if len(word) == 1 and word.isalpha():
             run += word
             continue
         if run:
-            out.append(run)
+            flush()
             run = ""
         out.append(word)
     if run:
-        out.append(run)
+        flush()
     return out
 
 
@@ -569,7 +578,7 @@ def spelling(word: str) -> str:
 @lru_cache(maxsize=262144)
 def phonetic(word: str) -> str:
     """A loose sound key of a Latin word: common transliteration variants collapse
-    (``Mohammed``/``Muhammad`` → ``mhmd``, ``Sergey``/``Sergei``, ``Zelenskyy``/``Zelenskii``).
+    (``Mohammed``/``Muhammad`` → ``md``, ``Sergey``/``Sergei`` → ``srg``, ``Zelenskyy``/``Zelenskii``).
 
     The key keeps the first letter and the consonants after spelling variants are merged;
     doubled letters count once.

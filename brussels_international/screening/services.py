@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -103,7 +104,7 @@ def party_screen(
             use=use,
             threshold=limit,
             versions=versions,
-            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+            actor=actor if isinstance(actor, User) else None,
         )
         existing = set(ListedEntity.objects.filter(pk__in=[m.entity.pk for m in matches]).values_list("pk", flat=True))
         Hit.objects.bulk_create(
@@ -128,7 +129,7 @@ def party_screen(
     return screening
 
 
-def hit_review(*, actor: Actor, hit: Hit, decision: str, reason: str) -> HitReview:
+def hit_review(*, actor: User, hit: Hit, decision: str, reason: str) -> HitReview:
     """Record an officer's decision on *hit*.
 
     The decision applies to this hit and, when the screening has a subject, to every later hit
