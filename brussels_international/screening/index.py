@@ -247,13 +247,14 @@ def current_index() -> MatcherData:
     stored. An empty index when no list is loaded."""
     from .models import MatcherIndex
 
-    latest = MatcherIndex.objects.order_by("-pk").values_list("pk", flat=True).first()
+    # The key holds the build time too: a rolled-back transaction may hand the same id again.
+    latest = MatcherIndex.objects.order_by("-pk").values_list("pk", "built_at").first()
     if latest is None:
         return MatcherData()
     if _cache["pk"] != latest:
         with _lock:
             if _cache["pk"] != latest:
-                blob = MatcherIndex.objects.filter(pk=latest).values_list("data", flat=True).first()
+                blob = MatcherIndex.objects.filter(pk=latest[0]).values_list("data", flat=True).first()
                 if blob is None:  # replaced in between: take the newest next time
                     return _cache["data"] or MatcherData()
                 _cache["data"] = MatcherData.loads(bytes(blob))
