@@ -365,6 +365,8 @@ SCREENING_LIST_URLS: dict[str, str | list[str]] = {
     ],
     "uk": "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
 }
+# Download and load the official lists every day at 05:30 (production: SCREENING_REFRESH_DAILY=1).
+SCREENING_REFRESH_DAILY = os.environ.get("SCREENING_REFRESH_DAILY", "") == "1"
 SCREENING_DOWNLOAD_TIMEOUT = int(os.environ.get("SCREENING_DOWNLOAD_TIMEOUT", "120"))  # seconds per file
 
 # Screening (issue 5): the score (0-1) at or above which a listed entity is a hit, per use.

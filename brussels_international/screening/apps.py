@@ -11,4 +11,9 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self) -> None:
+        from brussels_international.core.tasks import register_daily_schedule
+
         from . import embargo_hooks  # noqa: F401  (registers the arms-embargo screens' URLs and menu item)
+        from .tasks import schedule_list_refresh
+
+        register_daily_schedule("Refresh of the sanctions lists", schedule_list_refresh)
