@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import translation
 
 from brussels_international.core.groups import groups_setup
+from brussels_international.permits.tests.html_checks import description_problems
 from brussels_international.screening import engine, services
 from brussels_international.screening.explain import query_error_message
 from brussels_international.screening.models import Hit, HitReview, ListedEntity, Screening
@@ -62,7 +63,9 @@ def test_the_screen_page_shows_the_lists_and_the_threshold(anna) -> None:  # typ
     assert "No screening yet." in page
 
 
-def test_screening_petrov_ivan_redirects_to_the_explained_hit(anna, setup) -> None:  # type: ignore[no-untyped-def]
+def test_screening_petrov_ivan_redirects_to_the_explained_hit(  # type: ignore[no-untyped-def]
+    anna, setup, django_assert_max_num_queries
+) -> None:
     party = {"name": "Petrov Ivan", "birth_date": "1960-01-31", "country": "RU", "schema": "person"}
     response = anna.post(SCREEN, party)
     screening = Screening.objects.get()
@@ -70,7 +73,8 @@ def test_screening_petrov_ivan_redirects_to_the_explained_hit(anna, setup) -> No
     assert response["Location"] == f"/admin/screening/screenings/{screening.pk}/"
     assert (screening.use, screening.actor.username, screening.threshold) == ("workspace", "anna", 0.7)
     assert screening.versions == [setup.pk]
-    page = text(anna.get(response["Location"]))
+    with django_assert_max_num_queries(14):
+        page = text(anna.get(response["Location"]))
     entity = ListedEntity.objects.get(ref="BI-001")
     hit = Hit.objects.get()
     assert f'<a href="/admin/screening/entities/{entity.pk}/">Ivan PETROV</a>' in page
@@ -86,7 +90,8 @@ def test_screening_petrov_ivan_redirects_to_the_explained_hit(anna, setup) -> No
     assert "<p><strong>Not reviewed yet.</strong></p>" in page
     assert f'action="/admin/screening/hits/{hit.pk}/review/"' in page
     # The recent screenings on the Screen page.
-    screen = text(anna.get(SCREEN))
+    with django_assert_max_num_queries(12):
+        screen = text(anna.get(SCREEN))
     assert f'<a href="/admin/screening/screenings/{screening.pk}/">Petrov Ivan</a>' in screen
     assert screen.count("<td>1</td></tr>") == 1
 
@@ -131,6 +136,7 @@ def test_bad_input_gives_the_field_error_in_the_users_language_and_writes_nothin
     assert f'<html lang="{language}"' in page
     assert f'<p class="error-message" id="id_{field}_error">{expected}</p>' in page
     assert f'<li><a href="#id_{field}">' in page  # the error summary links to the field
+    assert description_problems(page) == []  # aria-describedby points to the error and the help
     assert Screening.objects.count() == 0
 
 
@@ -157,6 +163,7 @@ def test_a_review_is_recorded_and_shown(anna) -> None:  # type: ignore[no-untype
     page = anna.post(url, {prefix + "reason": "Born 1980"}).content.decode()
     expected = "Choose whether the hit is a true match or a false match."
     assert f'<p class="error-message" id="id_{prefix}decision_error">{expected}</p>' in page
+    assert description_problems(page) == []
     assert HitReview.objects.count() == 0
     response = anna.post(url, {prefix + "decision": "false_match", prefix + "reason": "Born 1980 in Minsk."})
     assert response.status_code == 302
@@ -204,7 +211,7 @@ def test_the_review_queue_pages_and_pins_its_queries(anna, django_assert_max_num
     services.hit_review(
         actor=User.objects.get(username="anna"), hit=reviewed, decision="false_match", reason="Another man."
     )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):  # as the other workspace list pages; not one per row
         response = anna.get("/admin/screening/reviews/")
     page = text(response)
     assert "27 hits wait for a review." in page
