@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from brussels_international.core.document_views import download_view as document_download_view
 from brussels_international.core.feeds import calendar_feed
 from brussels_international.directory.api import api
+from brussels_international.screening.api import api as screening_api
 from brussels_international.website import views as website_views
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
+    path("api/screening/v1/", screening_api.urls),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("healthz", website_views.healthz, name="healthz"),
     path("robots.txt", website_views.robots_txt, name="robots_txt"),

@@ -75,6 +75,12 @@ LICENSING_UNIT = {
 }
 SCREENING_LISTS_VIEW = {"screening.listversion": ("view",), "screening.listedentity": ("view",)}
 EMBARGOES_VIEW = {"screening.armsembargo": ("view",)}
+SCREENINGS_VIEW = {"screening.screening": ("view",), "screening.hit": ("view",), "screening.hitreview": ("view",)}
+SCREENINGS_UNIT = {
+    "screening.screening": ("add", "view"),
+    "screening.hit": ("view", "review"),
+    "screening.hitreview": ("view",),
+}
 EMBARGOES_KEEP = {"screening.armsembargo": ("add", "change", "delete", "view")}
 
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
@@ -101,7 +107,15 @@ GROUPS: tuple[GroupSpec, ...] = (
     GroupSpec(
         "Director",
         "Directs the directorate: edits every directory record, sees every unit's letters.",
-        {**_all(EDIT), **LETTERS_ALL, **CONTROL_LISTS_VIEW, **LICENSING_VIEW, **SCREENING_LISTS_VIEW, **EMBARGOES_VIEW},
+        {
+            **_all(EDIT),
+            **LETTERS_ALL,
+            **CONTROL_LISTS_VIEW,
+            **LICENSING_VIEW,
+            **SCREENING_LISTS_VIEW,
+            **EMBARGOES_VIEW,
+            **SCREENINGS_VIEW,
+        },
         True,
     ),
     GroupSpec(
@@ -150,6 +164,7 @@ GROUPS: tuple[GroupSpec, ...] = (
             **LICENSING_UNIT,
             **SCREENING_LISTS_VIEW,
             **EMBARGOES_KEEP,
+            **SCREENINGS_UNIT,
         },
     ),
 )

@@ -1,5 +1,5 @@
-"""Workspace hooks of the arms-embargo screens: their URLs and the "Arms embargoes" menu item.
-Imported by :meth:`.apps.ScreeningConfig.ready` (the sanctions-list screens have their own hooks)."""
+"""Workspace hooks of the arms-embargo screens: their URLs and the "Arms embargoes" item of the
+"Screening" submenu (:mod:`.wagtail_hooks`). Imported by :meth:`.apps.ScreeningConfig.ready`."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ class EmbargoesMenuItem(MenuItem):
         return bool(request.user.has_perm("screening.view_armsembargo"))
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register("register_screening_menu_item")
 def register_embargoes_menu_item() -> MenuItem:
-    """ "Arms embargoes" in the workspace menu, for users who may view them."""
-    return EmbargoesMenuItem(_("Arms embargoes"), reverse("screening_embargoes:list"), icon_name="warning", order=262)
+    """ "Arms embargoes" in the "Screening" submenu, for users who may view them."""
+    return EmbargoesMenuItem(
+        _("Arms embargoes"), reverse("screening_embargoes:list"), name="arms-embargoes", icon_name="warning", order=400
+    )

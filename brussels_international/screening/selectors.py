@@ -1,12 +1,13 @@
-"""Screening reads: the review that covers a hit, the review queue, a screening with its hits."""
+"""Screening reads: the review that covers a hit, the review queue, a screening with its hits and
+list versions, the recent screenings, a listed entity with its names."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import Hit, HitReview
+from .models import Hit, HitReview, ListedEntity, ListVersion, Screening
 
 
 def reviews_for(hits: Iterable[Hit]) -> dict[int, HitReview | None]:
@@ -48,8 +49,6 @@ def unreviewed_hits() -> QuerySet[Hit]:
     covers, newest first: the review queue."""
     from django.db.models import Exists, OuterRef
 
-    from .models import Screening
-
     latest = Screening.objects.filter(subject=OuterRef("screening__subject")).order_by("-pk").values("pk")[:1]
     covered = HitReview.objects.filter(
         Q(hit=OuterRef("pk"))
@@ -69,3 +68,34 @@ def unreviewed_hits() -> QuerySet[Hit]:
         .exclude(Exists(covered))
         .order_by("-screening__created_at", "-score", "pk")
     )
+
+
+def screening_versions(screening: Screening) -> list[ListVersion]:
+    """The list versions *screening* was screened against (its ``versions``), by list; versions
+    deleted since are left out. One query."""
+    return list(ListVersion.objects.filter(pk__in=screening.versions).defer("diff").order_by("source", "pk"))
+
+
+def screening_hits(screening: Screening) -> list[Hit]:
+    """The hits of *screening*, best first, with their screening (for :func:`reviews_for`)."""
+    return list(screening.hits.select_related("screening").order_by("-score", "pk"))
+
+
+def recent_screenings(*, uses: tuple[str, ...] = ("workspace", "api"), limit: int = 20) -> list[Screening]:
+    """The last *limit* screenings made for *uses*, newest first, each with ``hit_count`` and its
+    actor. One query."""
+    return list(
+        Screening.objects.filter(use__in=uses)
+        .annotate(hit_count=Count("hits"))
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def entity_with_names(pk: int) -> ListedEntity:
+    """The listed entity *pk* with its version and its names (prefetched).
+
+    Raises:
+        ListedEntity.DoesNotExist: no such entity (deleted with its list version).
+    """
+    return ListedEntity.objects.select_related("version").prefetch_related("entity_names").get(pk=pk)
