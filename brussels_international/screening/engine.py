@@ -15,6 +15,7 @@ explanation):
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,19 @@ class Match:
     explanation: dict[str, Any] = field(default_factory=dict)
 
 
+def _is_date_or_year(value: str) -> bool:
+    """``YYYY`` or an existing ``YYYY-MM-DD`` date (``1960-02-30`` is not one)."""
+    if re.fullmatch(r"\d{4}", value):
+        return True
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def validate(query: Query) -> Query:
     """Check and tidy *query*.
 
@@ -88,7 +102,7 @@ def validate(query: Query) -> Query:
     if not name_tokens(name).parts:
         raise QueryError(_("The name has no letters or digits to compare."), field="name", code="no_letters")
     birth = query.birth_date.strip()
-    if birth and not re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", birth):
+    if birth and not _is_date_or_year(birth):
         raise QueryError(
             _("The date of birth must be a date (YYYY-MM-DD) or a year (YYYY)."), field="birth_date", code="birth_date"
         )

@@ -176,14 +176,6 @@ def measures_summary(explanation: dict[str, Any]) -> str:
 
 
 def query_error_message(error: QueryError, name: str = "") -> str:
-    """The message of *error* in the active language.
-
-    The engine's message is used as it is, except for a name that is too long (its message is
-    not marked for translation in :mod:`.engine`): that one is given here, with the length of
-    *name* (spaces collapsed, as the engine counts)."""
-    if error.code == "too_long":
-        return _("The name has %(length)s characters; at most %(max)s are screened.") % {
-            "length": len(" ".join(name.split())),
-            "max": MAX_NAME_LENGTH,
-        }
+    """The message of *error* in the active language (the engine translates it when raising;
+    *name* is accepted for the callers' convenience and not used)."""
     return str(error)

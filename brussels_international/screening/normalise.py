@@ -147,6 +147,8 @@ LEGAL_FORMS: dict[str, str] = {
     "oy": "oy",
     "oyj": "oyj",
     "aps": "aps",
+    "ou": "ou",  # Estonian osaühing (OÜ)
+    "osauhing": "ou",
     # Southern and Eastern Europe, Türkiye
     "spa": "spa",
     "s p a": "spa",

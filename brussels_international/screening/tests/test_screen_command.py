@@ -40,9 +40,9 @@ def test_hits_are_written_one_row_each_and_bad_rows_reported(demo_list, tmp_path
         "petrov=petrov exact 1.00; ivan=ivan exact 1.00; birth_date same date +0.10; country same +0.05",
         "5,C-4,Ivan Petrof,national,BI-001,Ivan PETROV,0.752,Ivan PETROV,"
         "ivan=ivan exact 1.00; petrof=petrov typo 0.92; birth_date different -0.20",
-        "6,C-5,Baltic Dual Use Trading,national,BI-002,Baltic Dual Use Trading OU,0.900,Baltic Dual Use Trading OU,"
+        "6,C-5,Baltic Dual Use Trading,national,BI-002,Baltic Dual Use Trading OU,1.000,Baltic Dual Use Trading OU,"
         "baltic=baltic exact 1.00; dual=dual exact 1.00; use=use exact 1.00; trading=trading exact 1.00; "
-        "unmatched listed: ou; country same +0.05",
+        "country same +0.05",
     ]
     assert err.splitlines() == [
         "row 4: name: The name is empty. Skipped.",
