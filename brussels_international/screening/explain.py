@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .engine import QueryError
-from .normalise import MAX_NAME_LENGTH
 
 MEASURE_LABELS: dict[str, Promise] = {
     "exact": gettext_lazy("same word"),
