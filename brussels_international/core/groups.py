@@ -75,6 +75,7 @@ LICENSING_UNIT = {
 }
 SCREENING_LISTS_VIEW = {"screening.listversion": ("view",), "screening.listedentity": ("view",)}
 EMBARGOES_VIEW = {"screening.armsembargo": ("view",)}
+SCREENING_REVIEW = {"screening.screening": ("view",), "screening.hit": ("view", "review")}
 EMBARGOES_KEEP = {"screening.armsembargo": ("add", "change", "delete", "view")}
 
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
@@ -149,6 +150,7 @@ GROUPS: tuple[GroupSpec, ...] = (
             **CONTROL_LISTS_CHANGE,
             **LICENSING_UNIT,
             **SCREENING_LISTS_VIEW,
+            **SCREENING_REVIEW,
             **EMBARGOES_KEEP,
         },
     ),
