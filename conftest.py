@@ -112,9 +112,15 @@ def admin_client(db, admin_user, staff_login):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _clear_cache():  # type: ignore[no-untyped-def]
-    """Each test starts with an empty cache (the directory search index lives there)."""
+    """Each test starts with an empty cache (the directory search index lives there) and without
+    the screening matcher's index held in memory: that index is cached per process by the
+    ``MatcherIndex`` row's id, and SQLite gives a rolled-back id again to the next test's row."""
     from django.core.cache import cache
 
+    from brussels_international.screening import index
+
     cache.clear()
+    index._cache.update(pk=None, data=None)
     yield
     cache.clear()
+    index._cache.update(pk=None, data=None)

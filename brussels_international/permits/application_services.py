@@ -16,7 +16,8 @@ organisation's file raises :class:`~django.core.exceptions.PermissionDenied`.
 - Submission: :func:`application_submit` checks :func:`application_problems` (what each task of
   the form still misses), gives the reference ``APP-<year>-<nnnnn>`` from a gap-free yearly
   sequence, moves the status through :func:`core.workflow.transition` and starts the statutory
-  clock (:func:`permits.clock.clock_start`).
+  clock (:func:`permits.clock.clock_start`); once committed, the applicant and the parties are
+  screened against the sanctions lists in the background (:mod:`permits.screening`).
 
 What differs between licence types (parties required, end-user certificate, single destination,
 control lists, processing time) is read from :mod:`permits.manifest`.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 import pycountry
@@ -66,6 +68,7 @@ from .models import (
     Party,
     PartyRole,
 )
+from .screening import screening_after_submission
 from .selectors import application_problems, control_list_entry, membership_of
 from .workflow import APPLICATION_TRANSITIONS
 
@@ -977,6 +980,8 @@ def application_submit(*, actor: Actor, application: Application, declaration: b
     the status ``draft → submitted`` (:func:`core.workflow.transition`), the statutory deadline
     (:func:`permits.clock.clock_start`: the licence type's processing days from the submission
     date), the audit entries; the Permits unit's people get a notification ``application_submitted``.
+    Once committed, :func:`permits.screening.screen_application` is queued (the applicant and every
+    party screened against the sanctions lists).
 
     Args:
         actor: a member of the applying organisation.
@@ -1047,4 +1052,5 @@ def application_submit(*, actor: Actor, application: Application, declaration: b
                 actor=actor,
                 obj=moved,
             )
+        transaction.on_commit(partial(screening_after_submission, moved.pk))
     return moved

@@ -136,3 +136,23 @@ class ReasonForm(forms.Form):
     def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+
+
+class HitReviewForm(forms.Form):
+    """An officer's decision on one screening hit (``screening.services.hit_review``); one form per
+    unreviewed hit on the case page, prefixed ``review-<hit id>``."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("true_match", _("True match: the party is the listed entity")),
+            ("false_match", _("False match: the party is not the listed entity")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text=_("What you checked (registration number, address, date of birth...)."),
+    )

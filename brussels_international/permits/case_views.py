@@ -31,6 +31,8 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from brussels_international.core.workflow import TransitionError, available_transitions
+from brussels_international.screening.models import Hit
+from brussels_international.screening.services import ReviewError
 
 from . import case_services as services
 from .case_forms import (
@@ -39,6 +41,7 @@ from .case_forms import (
     ClassifyForm,
     ConsultationAnswerForm,
     ConsultationForm,
+    HitReviewForm,
     InformationRequestForm,
     NoteForm,
     ProposalForm,
@@ -55,6 +58,8 @@ from .models import (
     Organisation,
     OrganisationStatus,
 )
+from .screening import REVIEW_PERMISSION, case_hit_review, case_screen_again
+from .screening_selectors import case_screening, destination_checks, screening_problems
 from .selectors import applications_visible_to, destinations, proposal_problems
 from .workflow import APPLICATION_TRANSITIONS, ORGANISATION_TRANSITIONS, case_manager, four_eyes
 
@@ -158,6 +163,7 @@ SIMPLE_ACTIONS: dict[str, tuple[Callable[..., Any], Any]] = {
     "start_assessment": (services.case_start_assessment, gettext_lazy("The assessment has started.")),
     "resume": (services.case_resume_assessment, gettext_lazy("Back to the assessment.")),
     "countersign": (services.decision_countersign, gettext_lazy("The proposed decision is countersigned.")),
+    "screen_again": (case_screen_again, gettext_lazy("The applicant and the parties are screened again.")),
 }
 LICENCE_ACTIONS = {S.SUSPENDED: "suspend", S.REVOKED: "revoke"}
 
@@ -261,7 +267,7 @@ class CaseView(_Screen):
         assess = user.has_perm("permits.assess_application")
         is_manager = assess and case_manager(a, user) is None
         goods = list(a.goods_lines.select_related("classified_by"))
-        assessments = {(x.country, x.criterion_id): x for x in a.assessments.select_related("assessed_by")}
+        assessments = {(x.country, x.criterion_id): x for x in a.assessments.select_related("assessed_by", "criterion")}
         grid = [
             {"criterion": c, "cells": [assessments.get((country, c.pk)) for country, _label in self.countries]}
             for c in self.criteria
@@ -274,6 +280,20 @@ class CaseView(_Screen):
             for name in (*ACTION_FORMS, "suspend", "lift", "revoke")
             if kwargs.get(f"{name}_form")
         }
+        criterion_1 = {
+            x.country for x in assessments.values() if x.criterion.number == 1 and x.outcome != "refusal_ground"
+        }
+        screening_rows = case_screening(a, self.parties)
+        checks = destination_checks(a, [code for code, _label in self.countries], today)
+        can_propose = is_manager and a.status == S.UNDER_ASSESSMENT
+        can_review = user.has_perm(REVIEW_PERMISSION)
+        if can_review:
+            bound_review = kwargs.get("review_form")
+            for row in screening_rows:
+                for hit_row in row.unreviewed:
+                    prefix = f"review-{hit_row.hit.pk}"
+                    use_bound = bound_review is not None and bound_review.prefix == prefix
+                    hit_row.form = bound_review if use_bound else HitReviewForm(prefix=prefix)
         countersign_refusal = None
         if a.status == S.DECISION_PROPOSED and user.has_perm("permits.countersign_application"):
             countersign_refusal = four_eyes(a, user)
@@ -302,8 +322,24 @@ class CaseView(_Screen):
             can_classify=assess and a.status in services.CLASSIFIABLE and bool(goods),
             can_assess=assess and a.status in services.ASSESSABLE and bool(self.countries),
             can_note=assess,
-            can_propose=is_manager and a.status == S.UNDER_ASSESSMENT,
-            proposal_problems=proposal_problems(a) if is_manager and a.status == S.UNDER_ASSESSMENT else [],
+            can_propose=can_propose,
+            proposal_problems=proposal_problems(
+                a,
+                screening_problems=screening_problems(
+                    a,
+                    rows=screening_rows,
+                    checks=checks,
+                    parties=self.parties,
+                    assessed_criterion_1=criterion_1,
+                ),
+            )
+            if can_propose
+            else [],
+            screening_rows=screening_rows,
+            destination_checks=checks,
+            also_check=checks[0].also_check if checks else [],
+            can_review=can_review,
+            can_screen_again=assess and a.status != S.DRAFT,
             can_countersign=S.COUNTERSIGNED in moves,
             countersign_refusal=countersign_refusal,
             can_send_back=a.status == S.DECISION_PROPOSED and S.UNDER_ASSESSMENT in moves,
@@ -361,6 +397,10 @@ class CaseView(_Screen):
                 except ValidationError as error:
                     return self._invalid(action, form, error)
                 messages.success(request, str(done))
+            elif action == "review_hit":
+                response = self._review_hit(user)
+                if response is not None:
+                    return response
             elif action in ACTION_FORMS:
                 response = self._form_action(action, user)
                 if response is not None:
@@ -381,6 +421,24 @@ class CaseView(_Screen):
         return self.render_to_response(
             self.get_context_data(**{f"{action}_form": form, "error_form": form}), status=400
         )
+
+    def _review_hit(self, user: User) -> HttpResponse | None:
+        """The review of one screening hit of this case (``review-<hit id>-decision``/``-reason``)."""
+        try:
+            hit_id = int(self.request.POST.get("hit", ""))
+        except ValueError:
+            raise Http404("Unknown hit.") from None
+        hit = get_object_or_404(Hit.objects.select_related("screening"), pk=hit_id)
+        form = HitReviewForm(self.request.POST, prefix=f"review-{hit.pk}")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(review_form=form, error_form=form), status=400)
+        try:
+            case_hit_review(actor=user, application=self.application, hit=hit, **form.cleaned_data)
+        except ReviewError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+            return self.render_to_response(self.get_context_data(review_form=form, error_form=form), status=400)
+        messages.success(self.request, _("The review of the hit is recorded."))
+        return None
 
     def _form_action(self, action: str, user: User) -> HttpResponse | None:
         a = self.application

@@ -50,6 +50,7 @@ from .case_services import (
 )
 from .licence_services import application_withdraw, use_report_record
 from .models import Application, Criterion, Licence, Membership, Organisation
+from .screening import application_screen
 
 SECOND_OFFICER = "demo-permits-2"
 """A second officer of the Permits unit, who countersigns the demo decisions (four eyes)."""
@@ -99,6 +100,12 @@ CASES = (
 )
 """Fourteen cases, one per status. The refused one goes to North Korea, under UN and EU arms
 embargoes (UNSCR 1718 (2006); Council Decision (CFSP) 2016/849): criteria 1 and 7."""
+
+CONSIGNEES = {4: "Caribou Ridge Aerospace Ltd"}
+"""Consignee names that differ from "Invented Procurement Agency <n>", by case number. Case 4 (under
+assessment) resembles, with a typo, the invented entry DEMO-001 "Caribou Ridge Aerospase Ltd" of the
+demo watch list (``screening/data/demo-watch-list.csv``, loaded by ``bootstrap`` before this demo):
+its case page shows a hit to review."""
 
 
 def _pdf() -> bytes:
@@ -168,7 +175,7 @@ def _draft(applicant: User, title: str, country: str, index: int) -> Application
         control_code="ML15" if index % 2 else "",
         code_unknown=not index % 2,
     )
-    consignee = f"Invented Procurement Agency {index}"
+    consignee = CONSIGNEES.get(index, f"Invented Procurement Agency {index}")
     party_add(
         actor=applicant,
         application=application,
@@ -181,7 +188,9 @@ def _draft(applicant: User, title: str, country: str, index: int) -> Application
         actor=applicant,
         application=application,
         role="end_user",
-        name=f"Invented Ministry of Defence {index}",
+        # Not "Ministry of Defence": the UN list names the DPRK's "Ministry of National Defence",
+        # which the matcher finds at 0.80 in any such name (bootstrap loads the UN list first).
+        name=f"Invented Armed Forces Command {index}",
         address="2 Example Avenue",
         country=country,
     )
@@ -324,6 +333,10 @@ def load_demo_permits(*, progress: Callable[[str], None] = lambda _line: None) -
             application = _draft(applicant, title, country, index)
             if target != "draft":
                 application_submit(actor=applicant, application=application, declaration=True)
+                # The submission queues the screening after the commit; the demo is one
+                # transaction and its proposals need the parties screened: screen now (the queued
+                # task then finds every subject screened and does nothing).
+                application_screen(actor=None, application=application)
                 _advance(application, target, first, second, applicant)
             progress(f"  {_fresh(application)}: {target}")
         overdue = Application.objects.filter(status="under_assessment").first()

@@ -36,6 +36,7 @@ from .models import (
     Licence,
     Membership,
     Organisation,
+    Party,
     PartyRole,
     Regime,
 )
@@ -220,18 +221,21 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     return Application.objects.filter(organisation__memberships__user_id=user.pk)  # lazy: no query here
 
 
-def destinations(application: Application) -> list[str]:
+def destinations(application: Application, parties: list[Party] | None = None) -> list[str]:
     """The destination countries of *application*: the distinct ISO codes of its consignees and
-    end-users, sorted (the countries assessed against the eight criteria)."""
+    end-users, sorted (the countries assessed against the eight criteria).
+
+    Args:
+        parties: the application's parties when already read (saves the query)."""
     countries = {
         party.country
-        for party in application.parties.all()
+        for party in (application.parties.all() if parties is None else parties)
         if party.role in (PartyRole.CONSIGNEE, PartyRole.END_USER) and party.country
     }
     return sorted(countries)
 
 
-def proposal_problems(application: Application) -> list[str]:
+def proposal_problems(application: Application, *, screening_problems: list[str] | None = None) -> list[str]:
     """What is missing before a decision on *application* can be proposed (translated sentences;
     empty when complete):
 
@@ -239,8 +243,17 @@ def proposal_problems(application: Application) -> list[str]:
     - every destination assessed against each of the eight criteria (Common Position
       2008/944/CFSP, Art. 2: "The criteria ... shall be applied" to every export licence);
     - a proposed outcome; for a refusal, at least one criterion assessed as a ground for refusal
-      and every criterion cited so assessed (Art. 4(1): a denial gives its reasons).
+      and every criterion cited so assessed (Art. 4(1): a denial gives its reasons);
+    - the screening (:func:`permits.screening_selectors.screening_problems`): the applicant and
+      every party screened, every hit of their latest screening reviewed; for a grant, no hit
+      reviewed as a true match and no legally binding arms embargo in force on a destination
+      (criterion 1).
+
+    Args:
+        screening_problems: the screening's problems when already computed (the case page).
     """
+    from .screening_selectors import screening_problems as find_screening_problems
+
     problems = []
     if application.goods_lines.filter(classification_status=ClassificationStatus.PENDING).exists():
         problems.append(_("Confirm or correct the control list entry of every goods line."))
@@ -249,11 +262,15 @@ def proposal_problems(application: Application) -> list[str]:
         problems.append(_("The eight criteria are not loaded (command load_permits_reference)."))
     assessed: dict[str, set[int]] = {}
     grounds: set[int] = set()
+    criterion_1: set[str] = set()
     for country, number, outcome in application.assessments.values_list("country", "criterion__number", "outcome"):
         assessed.setdefault(country, set()).add(number)
         if outcome == "refusal_ground":
             grounds.add(number)
-    for country in destinations(application):
+        elif number == 1:
+            criterion_1.add(country)
+    parties = list(application.parties.all())
+    for country in destinations(application, parties):
         missing = sorted(criteria - assessed.get(country, set()))
         if missing:
             problems.append(
@@ -276,6 +293,9 @@ def proposal_problems(application: Application) -> list[str]:
             _("Criteria %(criteria)s are assessed as a ground for refusal: a licence cannot be proposed.")
             % {"criteria": ", ".join(str(n) for n in sorted(grounds))}
         )
+    if screening_problems is None:
+        screening_problems = find_screening_problems(application, parties=parties, assessed_criterion_1=criterion_1)
+    problems.extend(screening_problems)
     return problems
 
 

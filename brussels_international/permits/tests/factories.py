@@ -119,6 +119,15 @@ def submitted(application: Application, *, reference: str, on: dt.datetime | Non
     return application
 
 
+def screened(application: Application) -> Application:
+    """Screen *application*'s applicant and parties now (what the submission's background task
+    does), so that the screening does not block a proposal in tests about something else."""
+    from brussels_international.permits.screening import application_screen
+
+    application_screen(actor=None, application=application)
+    return application
+
+
 def load_criteria() -> None:
     """Load the eight criteria from the curated CSV (``load_permits_reference``)."""
     from brussels_international.permits.services import criteria_load

@@ -39,6 +39,7 @@ from brussels_international.permits.tests.factories import (
     MembershipFactory,
     PartyFactory,
     permits_officer,
+    screened,
     submitted,
 )
 from brussels_international.permits.workflow import APPLICATION_TRANSITIONS
@@ -59,6 +60,7 @@ def make_case(reference: str = "APP-2026-00001", on: dt.date | None = None) -> A
     submitted(application, reference=reference)
     with transaction.atomic():
         clock_start(actor=None, application=application, on=on or D(2026, 6, 1))
+    screened(application)
     return Application.objects.get(pk=application.pk)
 
 

@@ -102,14 +102,13 @@ def test_the_case_page_shows_every_section_in_a_constant_number_of_queries(
     cs.case_note_add(actor=anna, application=case, text="Called the exporter.")
     client = client_for(anna, staff_login)
     url = reverse("permits_cases:case", args=[case.pk])
-    with django_assert_max_num_queries(40) as few:
+    with django_assert_max_num_queries(45) as few:  # 45 since the screening section (issue 5)
         page = text(client.get(url))
     for heading in ("The application", "Parties", "Screening", "Goods", "Assessment against the eight criteria",
                     "Requests for information", "Consultations", "Internal notes", "Decision", "Timeline"):  # fmt: skip
         assert f">{heading}</h" in page, heading
-    assert (
-        "Screening results against the sanctions and embargo lists appear here once the screening module runs." in page
-    )
+    assert page.count("No hit.") == 3  # the applicant and the two parties, screened with no list loaded
+    assert "NO: No arms embargo in force" in page
     assert "Respect for the international obligations" in page  # criterion 1's heading
     assert "Called the exporter." in page
     assert "initial checks → under assessment" in page

@@ -26,7 +26,7 @@ from brussels_international.permits.models import (
 )
 from brussels_international.permits.selectors import applications_visible_to, destinations, proposal_problems
 from brussels_international.permits.services import ControlListLoadError, criteria_load
-from brussels_international.permits.tests.factories import permits_officer, submitted
+from brussels_international.permits.tests.factories import permits_officer, screened, submitted
 from brussels_international.permits.workflow import APPLICATION_TRANSITIONS
 
 D = dt.date
@@ -165,6 +165,7 @@ def _assess_all(application, officer: User, *, grounds=()) -> None:  # type: ign
 
 def test_a_proposal_needs_classification_every_criterion_and_a_consistent_outcome(case):
     officer = permits_officer("assessor")
+    screened(case)  # the screening's own conditions: test_screening.py
     assert proposal_problems(case) == [
         "Confirm or correct the control list entry of every goods line.",
         "Assess NO against criteria 1, 2, 3, 4, 5, 6, 7, 8.",
@@ -183,6 +184,7 @@ def test_a_proposal_needs_classification_every_criterion_and_a_consistent_outcom
 
 def test_four_eyes_the_assessor_cannot_countersign_another_officer_can(case):
     assessor, second = permits_officer("assessor"), permits_officer("second")
+    screened(case)
     case.goods_lines.update(classification_status=ClassificationStatus.CONFIRMED, confirmed_code="ML15")
     case.case_manager = assessor
     case.status = ApplicationStatus.UNDER_ASSESSMENT

@@ -8,8 +8,11 @@ loads the military list's categories (``permits/data/military-list-categories.cs
 military list is loaded yet, the dual-use list when its file is at hand (``DUAL_USE_LIST_FILE``,
 default ``../shared/data/control-lists/``) and none is loaded, the eight criteria, the arms
 embargoes (``screening/data/arms-embargoes.csv``; rows edited or deleted in the workspace are
-kept, ``load_arms_embargoes`` reports them); in demo
-mode the demo staff accounts, letters and licence cases; and builds the search index
+kept, ``load_arms_embargoes`` reports them), the UN sanctions list when its file is at hand
+(``SANCTIONS_UN_FILE``, default the newest ``../shared/data/sanctions/un-consolidated-*.xml``; a
+file already loaded is not loaded twice); in demo mode the demo staff accounts, letters, the
+invented demo watch list (``screening/data/demo-watch-list.csv``, list ``demo-watch-list``) and the
+licence cases (screened against the lists loaded before them); and builds the search index
 (``update_index``) on the first run or when it is empty, so that a fresh clone's records
 are found by the workspace search before the task worker has run.
 """
@@ -47,9 +50,12 @@ class Command(BaseCommand):
         self._load_dual_use_list()
         call_command("load_permits_reference", stdout=self.stdout)
         call_command("load_arms_embargoes", stdout=self.stdout)
+        self._load_un_list()
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
             call_command("load_demo_correspondence", stdout=self.stdout)
+            demo_list = Path(apps.get_app_config("screening").path) / "data" / "demo-watch-list.csv"
+            call_command("screening_load", "generic", str(demo_list), "--name", "demo-watch-list", stdout=self.stdout)
             call_command("load_demo_permits", stdout=self.stdout)
         if first_run or not IndexEntry.objects.exists():
             call_command("update_index", verbosity=0)
@@ -76,6 +82,24 @@ class Command(BaseCommand):
             )
             return
         call_command("load_control_lists", "--dual-use", str(path), stdout=self.stdout)
+
+    def _load_un_list(self) -> None:
+        """The UN Security Council consolidated list from ``SANCTIONS_UN_FILE`` (default: the newest
+        ``un-consolidated-*.xml`` of the shared data folder next to the checkout,
+        ``../shared/data/sanctions/``) when the file exists; loading the file of the active version
+        again changes nothing (same SHA-256)."""
+        import os
+
+        folder = Path(settings.BASE_DIR).parent / "shared" / "data" / "sanctions"
+        found = sorted(folder.glob("un-consolidated-*.xml")) if folder.is_dir() else []
+        path = Path(os.environ.get("SANCTIONS_UN_FILE") or (found[-1] if found else folder / "un-consolidated.xml"))
+        if not path.is_file():
+            self.stdout.write(
+                f"No UN sanctions list file at {path}: put the UN consolidated list (XML) there, set "
+                "SANCTIONS_UN_FILE, or run `manage.py screening_load un FILE` (`screening_refresh` downloads it)."
+            )
+            return
+        call_command("screening_load", "un", str(path), stdout=self.stdout)
 
     def _load_military_list(self) -> None:
         """The military list's categories (the project's own curated CSV) when none is loaded yet."""
