@@ -123,4 +123,16 @@ def _clear_cache():  # type: ignore[no-untyped-def]
     index._cache.update(pk=None, data=None)
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the default language (French): a request through the test client
+    leaves the language it activated (``LocaleMiddleware``) active in the worker afterwards."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
     index._cache.update(pk=None, data=None)

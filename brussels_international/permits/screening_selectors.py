@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,12 +56,8 @@ OUTCOMES = {
 
 
 def screening_url(pk: int) -> str:
-    """The screening's page in the workspace (``screening:screening``), or ``""`` while that page
-    does not exist."""
-    try:
-        return reverse("screening:screening", args=[pk])
-    except NoReverseMatch:
-        return ""
+    """The screening's page in the workspace (``screening:screening``)."""
+    return reverse("screening:screening", args=[pk])
 
 
 def hit_explanation(hit: Hit) -> str:

@@ -77,7 +77,7 @@ def test_screening_petrov_ivan_redirects_to_the_explained_hit(  # type: ignore[n
         page = text(anna.get(response["Location"]))
     entity = ListedEntity.objects.get(ref="BI-001")
     hit = Hit.objects.get()
-    assert f'<a href="/admin/screening/entities/{entity.pk}/">Ivan PETROV</a>' in page
+    assert f'<a href="/admin/screening/entities/{entity.pk}/">Everything the list says about this entity</a>' in page
     assert "— national BI-001 — score 1.00</h3>" in page
     assert "<dt>Country</dt><dd>Russia</dd><dt>Kind</dt><dd>person</dd>" in page
     assert "Name matched: “Ivan PETROV” (listed name)." in page
