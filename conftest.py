@@ -123,6 +123,7 @@ def _clear_cache():  # type: ignore[no-untyped-def]
     index._cache.update(pk=None, data=None)
     yield
     cache.clear()
+    index._cache.update(pk=None, data=None)
 
 
 @pytest.fixture(autouse=True)
@@ -135,4 +136,3 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
-    index._cache.update(pk=None, data=None)
