@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
 
 from .index import ORGANISATION_SCHEMAS, IndexedEntity, MatcherData, query_keys
 from .matching import DEFAULT_THRESHOLD, NameComparison, compare_names
@@ -191,6 +192,28 @@ def _explain(
     }
 
 
+#: Above this many candidates, a fast whole-name similarity (RapidFuzz ``token_set_ratio``, in
+#: C) keeps the best :data:`PREFILTER_KEEP` for the full comparison.
+PREFILTER_FROM = 30
+PREFILTER_KEEP = 30
+
+
+def _prefilter(data: MatcherData, positions: list[int], as_person: Tokens, as_org: Tokens) -> list[int]:
+    """The candidates worth a full comparison: all of them when few, else the
+    :data:`PREFILTER_KEEP` most similar as whole names (either reading of the query)."""
+    if len(positions) <= PREFILTER_FROM:
+        return positions
+    person_text, org_text = as_person.spaced, as_org.spaced
+    similarity = fuzz.token_set_ratio
+    scored = [
+        (max(similarity(person_text, text), similarity(org_text, text)), pos)
+        for pos in positions
+        for text in (data.names[pos].tokens.spaced,)
+    ]
+    scored.sort(key=lambda item: -item[0])
+    return [pos for _score, pos in scored[:PREFILTER_KEEP]]
+
+
 def screen(data: MatcherData, query: Query, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 20) -> list[Match]:
     """Screen one party.
 
@@ -208,7 +231,7 @@ def screen(data: MatcherData, query: Query, *, threshold: float = DEFAULT_THRESH
     as_org = name_tokens(query.name, organisation=True)
     keys = query_keys(as_person) + query_keys(as_org)
     best: dict[int, tuple[float, int, NameComparison]] = {}
-    for pos in data.candidates(keys):
+    for pos in _prefilter(data, data.candidates(keys), as_person, as_org):
         indexed = data.names[pos]
         entity = data.entities[indexed.entity]
         organisation = entity.schema in ORGANISATION_SCHEMAS

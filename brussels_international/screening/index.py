@@ -15,6 +15,7 @@ frequency; only the best :data:`CANDIDATES` are scored in full.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import threading
@@ -30,11 +31,11 @@ from .normalise import PARTICLES, Tokens, name_tokens, phonetic
 CANDIDATES = 100
 
 #: Candidates whose shared-key weight is below this share of the best candidate's are dropped.
-RELATIVE_FLOOR = 0.3
+RELATIVE_FLOOR = 0.4
 
 #: A key held by more names than this is used only when the query has no rarer key
 #: (``mohammad`` on the UN and OFAC lists together).
-COMMON_KEY = 4000
+COMMON_KEY = 1500
 
 ORGANISATION_SCHEMAS = frozenset({"organisation", "vessel", "aircraft"})
 
@@ -99,17 +100,16 @@ class MatcherData:
         rare = [item for item in lists if len(item[1]) <= COMMON_KEY]
         if rare:
             lists = rare
-        scores: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = {}
+        get = scores.get
         for _key, positions in lists:
             weight = math.log(1 + total / len(positions))
             for pos in positions:
-                scores[pos] += weight
-        ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
-        if not ranked:
-            return ranked
+                scores[pos] = get(pos, 0.0) + weight
         # Names sharing far less than the best candidate cannot reach a threshold: drop them.
-        floor = scores[ranked[0]] * RELATIVE_FLOOR
-        return [pos for pos in ranked if scores[pos] >= floor]
+        floor = max(scores.values()) * RELATIVE_FLOOR
+        kept = [pos for pos, score in scores.items() if score >= floor]
+        return heapq.nlargest(limit, kept, key=scores.__getitem__)
 
     # -- serialisation (stored in MatcherIndex.data) --------------------------------------
     def dumps(self) -> bytes:

@@ -54,7 +54,7 @@ class PartMatch:
 
 
 @lru_cache(maxsize=131072)
-def part_similarity(a: str, b: str, *, abjad: bool = False) -> tuple[float, str]:
+def part_similarity(a: str, b: str, abjad: bool = False) -> tuple[float, str]:
     """Similarity of two normalised name parts, with the measure that gave it.
 
     Rules (chosen on the labelled pairs of ``screening-benchmark/name-pairs.csv`` and the
@@ -143,7 +143,7 @@ def _align(q: list[str], c: list[str], abjad: bool) -> tuple[list[tuple[int, int
     pairs: list[tuple[float, int, int, str]] = []
     for i, a in enumerate(q):
         for j, b in enumerate(c):
-            score, measure = part_similarity(a, b, abjad=abjad)
+            score, measure = part_similarity(a, b, abjad)
             if score > 0.0:
                 pairs.append((score, i, j, measure))
     pairs.sort(key=lambda p: (-p[0], abs(p[1] - p[2])))
@@ -187,16 +187,20 @@ def _merge_split_parts(a: list[str], b: list[str]) -> list[str]:
     if len(a) < 2:
         return a
     targets = set(b)
+    free = [word not in targets for word in a]
+    if not any(free[i] and free[i + 1] for i in range(len(a) - 1)):
+        return a
+    lengths = {len(t) for t in targets}
     out: list[str] = []
     i = 0
     while i < len(a):
-        if i + 1 < len(a) and a[i] not in targets and a[i + 1] not in targets:
+        if i + 1 < len(a) and free[i] and free[i + 1]:
             joined = a[i] + a[i + 1]
+            size = len(joined)
             near = joined in targets or (
-                len(joined) >= 7
-                and any(
-                    abs(len(t) - len(joined)) <= 1 and OSA.distance(joined, t, score_cutoff=1) <= 1 for t in targets
-                )
+                size >= 7
+                and bool(lengths & {size - 1, size, size + 1})
+                and any(OSA.distance(joined, t, score_cutoff=1) <= 1 for t in targets if abs(len(t) - size) <= 1)
             )
             if near:
                 out.append(joined)
@@ -308,7 +312,7 @@ def compare_names(query: Tokens, listed: Tokens, *, organisation: bool = False) 
     if _patronymic_crossed(q, c, aligned):
         score -= 0.4
         result.notes.append(("father and son swapped", -0.4))
-    joined_q, joined_c = query.joined + "".join(query.forms), listed.joined + "".join(listed.forms)
+    joined_q, joined_c = query.joined_with_forms, listed.joined_with_forms
     if score < 0.9 and min(len(joined_q), len(joined_c)) >= 8:
         dist = OSA.distance(joined_q, joined_c, score_cutoff=3)
         if dist <= 1 or (dist == 2 and min(len(joined_q), len(joined_c)) >= 12):
@@ -316,7 +320,7 @@ def compare_names(query: Tokens, listed: Tokens, *, organisation: bool = False) 
             if joined_score > score:
                 result.notes.append(("whole name", round(joined_score - score, 3)))
                 score = joined_score
-    if all(len(word) == 1 for word in q) or all(len(word) == 1 for word in c):
+    if query.initials_only or listed.initials_only:
         score = min(score, 0.5)
         result.notes.append(("initials only", 0.0))
     result.score = max(0.0, min(1.0, score))

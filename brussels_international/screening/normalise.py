@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import OSA
 from unidecode import unidecode
@@ -342,13 +342,16 @@ _ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x)$")
 _MAX_FORM_WORDS = max(len(form.split()) for form in LEGAL_FORMS)
 
 
+_ABJAD_LETTER = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _ABJAD_RANGES) + "]")
+
+
 def is_abjad(text: str) -> bool:
     """True when most letters of *text* are Arabic or Hebrew script (no short vowels)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
+    abjad = len(_ABJAD_LETTER.findall(text))
+    if not abjad:
         return False
-    abjad = sum(1 for ch in letters if any(lo <= ord(ch) <= hi for lo, hi in _ABJAD_RANGES))
-    return abjad * 2 > len(letters)
+    letters = sum(1 for ch in text if ch.isalpha())
+    return abjad * 2 > letters
 
 
 def unsupported_script(text: str) -> bool:
@@ -385,9 +388,25 @@ class Tokens:
     abjad: bool = False
     numbers: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def joined(self) -> str:
+        """The parts run together (``jandanielbothma``)."""
         return "".join(self.parts)
+
+    @cached_property
+    def spaced(self) -> str:
+        """The parts separated by spaces (``jan daniel bothma``)."""
+        return " ".join(self.parts)
+
+    @cached_property
+    def joined_with_forms(self) -> str:
+        """The parts and the legal forms run together (``siemensag``)."""
+        return self.joined + "".join(self.forms)
+
+    @cached_property
+    def initials_only(self) -> bool:
+        """Every part is a single letter (``N. N.``)."""
+        return all(len(part) == 1 for part in self.parts)
 
 
 #: Words of the spelled-out legal forms, for mending typos and cut-off words in them
@@ -395,6 +414,7 @@ class Tokens:
 _FORM_WORDS = sorted({word for form in LEGAL_FORMS for word in form.split() if len(word) >= 6})
 
 
+@lru_cache(maxsize=65536)
 def _mend_form_word(word: str) -> str:
     """*word* as the legal-form word it misspells (one edit, or cut after five letters), else as is."""
     if len(word) < 6 or word in _FORM_WORDS:
