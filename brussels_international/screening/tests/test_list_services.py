@@ -201,6 +201,9 @@ def test_screening_load_command(db, calls) -> None:  # type: ignore[no-untyped-d
 
 
 def test_screening_load_command_generic_and_errors(db, tmp_path: Path, calls) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    translation.activate("en")  # the command's messages are read in English here
     out = StringIO()
     call_command("screening_load", "generic", str(DATA / "generic-sample.csv"), "--name", "bi-watch", stdout=out)
     assert "bi-watch: version" in out.getvalue()

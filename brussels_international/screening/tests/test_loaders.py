@@ -18,6 +18,15 @@ UN_FILE = "sanctions/un-consolidated-2026-02-27.xml"
 OFAC_FILE = "sanctions/ofac-sdn-2024-05-03.csv"
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """The loaders' messages are translated; these tests read them in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _by_ref(parsed):  # type: ignore[no-untyped-def]
     return {entity.ref: entity for entity in parsed.entities}
 
