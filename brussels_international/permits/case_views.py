@@ -31,7 +31,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from brussels_international.core.workflow import TransitionError, available_transitions
-from brussels_international.screening.models import Hit
+from brussels_international.screening.selectors import hit_get
 from brussels_international.screening.services import ReviewError
 
 from . import case_services as services
@@ -428,7 +428,9 @@ class CaseView(_Screen):
             hit_id = int(self.request.POST.get("hit", ""))
         except ValueError:
             raise Http404("Unknown hit.") from None
-        hit = get_object_or_404(Hit.objects.select_related("screening"), pk=hit_id)
+        hit = hit_get(hit_id)
+        if hit is None:
+            raise Http404
         form = HitReviewForm(self.request.POST, prefix=f"review-{hit.pk}")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(review_form=form, error_form=form), status=400)

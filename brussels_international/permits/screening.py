@@ -37,6 +37,7 @@ from brussels_international.core.services import Actor, audit_record
 from brussels_international.screening import services as screening_services
 from brussels_international.screening.engine import QueryError
 from brussels_international.screening.models import Hit, HitReview, Screening
+from brussels_international.screening.selectors import subjects_screened_since
 from brussels_international.screening.subjects import Subject
 
 from .models import OPEN_STATUSES, Application, ApplicationStatus, Organisation, Party
@@ -106,7 +107,9 @@ def _screen(subject: CaseSubject, *, actor: Actor) -> Screening | None:
         return screening_services.party_screen(
             name=subject.name,
             country=subject.country,
-            schema="organisation",
+            # The applicant is a registered organisation; a party may be a company or a person
+            # (a broker, an end-user): its kind is not recorded, so the kind fact stays out.
+            schema="organisation" if subject.party is None else "",
             subject=subject.key,
             use=USE,
             actor=actor,
@@ -141,11 +144,7 @@ def application_screen(
     application = Application.objects.select_related("organisation").get(pk=application.pk)
     subjects = case_subjects(application)
     if only_missing and application.submitted_at is not None:
-        done = set(
-            Screening.objects.filter(
-                subject__in=[s.key for s in subjects], created_at__gte=application.submitted_at
-            ).values_list("subject", flat=True)
-        )
+        done = subjects_screened_since([s.key for s in subjects], application.submitted_at)
         subjects = [s for s in subjects if s.key not in done]
     if not subjects:
         return []
@@ -269,7 +268,7 @@ def permits_subjects() -> Iterator[Subject]:
                 label=f"{application.reference} – {subject.role_label}: {subject.name}",
                 url=url,
                 country=subject.country,
-                schema="organisation",
+                schema="",
                 notify=(manager,) if manager else (),
             )
     for applicant, references, managers, url in organisations.values():

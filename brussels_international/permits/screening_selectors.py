@@ -20,15 +20,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from brussels_international.screening.embargo_selectors import DestinationCheck, EmbargoInForce, destination_check
-from brussels_international.screening.models import Hit, HitReview, ListVersion, ReviewDecision, Screening
-from brussels_international.screening.selectors import reviews_for
+from brussels_international.screening.list_selectors import active_version_ids
+from brussels_international.screening.models import Hit, HitReview, ReviewDecision, Screening
+from brussels_international.screening.selectors import latest_screenings, list_sources, reviews_for
 
 from .models import Application, Party
 from .screening import CaseSubject, case_subjects
@@ -134,19 +134,8 @@ def case_screening(application: Application, parties: list[Party] | None = None)
     screenings with their hits, list versions, reviews).
     """
     subjects = case_subjects(application, parties)
-    latest = dict(
-        Screening.objects.filter(subject__in=[s.key for s in subjects])
-        .values("subject")
-        .annotate(last=Max("pk"))
-        .values_list("subject", "last")
-    )
-    screenings = (
-        {s.subject: s for s in Screening.objects.filter(pk__in=latest.values()).prefetch_related("hits")}
-        if latest
-        else {}
-    )
-    version_ids = {v for s in screenings.values() for v in s.versions}
-    sources = dict(ListVersion.objects.filter(pk__in=version_ids).values_list("pk", "source")) if version_ids else {}
+    screenings = latest_screenings([s.key for s in subjects])
+    sources = list_sources({v for s in screenings.values() for v in s.versions})
     hits = [hit for s in screenings.values() for hit in s.hits.all()]
     reviews = reviews_for(hits)
     rows = []
@@ -218,10 +207,17 @@ def screening_problems(
     if rows is None:
         rows = case_screening(application, parties)
     problems = []
+    active = sorted(active_version_ids())
+    if not active:
+        problems.append(_("No sanctions list is loaded: load the lists, then screen the parties again."))
     for row in rows:
         who = f"{row.subject.role_label}: {row.subject.name}"
         if row.screening is None:
             problems.append(_("Screen %(who)s against the sanctions lists (not screened yet).") % {"who": who})
+        elif active and sorted(row.screening.versions) != active:
+            problems.append(
+                _("Screen %(who)s again: the sanctions lists changed since the last screening.") % {"who": who}
+            )
         elif row.unreviewed:
             problems.append(
                 _("Review the %(count)s screening hit(s) of %(who)s.") % {"count": len(row.unreviewed), "who": who}

@@ -4,8 +4,9 @@ Pure functions over an in-memory :class:`~.index.MatcherData`; :mod:`.services` 
 outcome. Facts change the best name score as follows (each change is written in the
 explanation):
 
-- **Date of birth** (persons): the same full date +0.10; the same year +0.05; a listed date
-  range that holds the year +0.03; every listed date more than one year away −0.20.
+- **Date of birth** (persons): the same full date +0.10; the same year when one side gives only
+  the year +0.05 (two full dates of one year that differ: 0); a listed date range that holds
+  the year +0.03; every listed date more than one year away −0.20.
 - **Country**: the query's country among the entity's nationalities +0.05; the entity has
   nationalities and none is the query's −0.05 (people move; a weak signal).
 - **Kind**: a person query against an organisation, vessel or aircraft, or the reverse, −0.15.
@@ -139,9 +140,14 @@ def fact_adjustments(query: Query, entity: IndexedEntity) -> list[dict[str, Any]
         if query.birth_date in entity.birth_dates:
             facts.append({"fact": "birth_date", "outcome": "same date", "delta": 0.10})
         else:
-            spans = [span for span in (_years(d) for d in entity.birth_dates) if span]
-            if any(a == b == year for a, b in spans):
+            dated = [(listed, span) for listed in entity.birth_dates if (span := _years(listed))]
+            spans = [span for _listed, span in dated]
+            year_only = len(query.birth_date) == 4
+            if any(a == b == year and (year_only or len(listed) < 10) for listed, (a, b) in dated):
                 facts.append({"fact": "birth_date", "outcome": "same year", "delta": 0.05})
+            elif any(a == b == year for a, b in spans):
+                # Two full dates of one year that differ: neither agreement nor a clear conflict.
+                facts.append({"fact": "birth_date", "outcome": "same year, another day", "delta": 0.0})
             elif any(a <= year <= b for a, b in spans):
                 facts.append({"fact": "birth_date", "outcome": "within the listed range", "delta": 0.03})
             elif spans and all(year < a - 1 or year > b + 1 for a, b in spans):

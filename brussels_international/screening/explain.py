@@ -61,6 +61,7 @@ FACT_LABELS: dict[str, Promise] = {
 OUTCOME_LABELS: dict[str, Promise] = {
     "same date": gettext_lazy("same date"),
     "same year": gettext_lazy("same year"),
+    "same year, another day": gettext_lazy("same year, another day"),
     "within the listed range": gettext_lazy("within the listed range of years"),
     "different": gettext_lazy("different"),
     "same": pgettext_lazy("screening fact", "same"),

@@ -210,7 +210,8 @@ def index_rebuild() -> MatcherData:
     that changed the active versions, so that the index and the versions commit together.
 
     Returns:
-        The new index (also installed as this process's current index after commit).
+        The new index. Processes pick it up from the database (:func:`current_index`) at their
+        next screening.
     """
     from .models import EntityName, ListedEntity, ListVersion, ListVersionStatus, MatcherIndex
 

@@ -31,6 +31,11 @@ def active_versions() -> QuerySet[ListVersion]:
     return ListVersion.objects.filter(status=ListVersionStatus.ACTIVE).order_by("source")
 
 
+def active_version_ids() -> list[int]:
+    """Ids of the active list versions (what a screening made now is screened against)."""
+    return list(ListVersion.objects.filter(status=ListVersionStatus.ACTIVE).values_list("pk", flat=True))
+
+
 def active_version(source: str) -> ListVersion | None:
     """The active version of *source*, or ``None`` when none is loaded."""
     return ListVersion.objects.filter(source=source, status=ListVersionStatus.ACTIVE).first()

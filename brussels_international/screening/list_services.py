@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from brussels_international.core.models import AuditVerb
@@ -138,6 +138,36 @@ def _record_failure(
         )
 
 
+#: Key of the PostgreSQL advisory lock held by a list load for its whole transaction.
+LOAD_LOCK_KEY = 5_100_001
+
+
+def _serialise_loads() -> None:
+    """Make list loads take turns, each for its whole transaction: a load reads the active
+    versions of every list to rebuild the candidate index, so two loads at once would each build
+    an index without the other's new version. PostgreSQL: a transaction-level advisory lock;
+    SQLite takes one writer at a time already (``IMMEDIATE`` transactions)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK_KEY])
+
+
+def _check_unique_refs(records: list[EntityRecord], file_name: str) -> None:
+    """Refuse a file in which two entities share a reference (as stored: 100 characters).
+
+    Raises:
+        ListFormatError: naming the reference and the file.
+    """
+    seen: set[str] = set()
+    for record in records:
+        ref = record.ref[:100]
+        if ref in seen:
+            raise ListFormatError(
+                _("the reference %(ref)s is given to two entities") % {"ref": ref}, location=file_name
+            )
+        seen.add(ref)
+
+
 def list_load(
     *,
     source: str,
@@ -200,13 +230,22 @@ def list_load(
         raise
 
     records = parsed.entities
+    try:
+        _check_unique_refs(records, path.name)
+    except ListFormatError as error:
+        _record_failure(source=source, file_name=file_name, sha256=sha256, actor=user, error=error)
+        raise
     fingerprints = [record.fingerprint() for record in records]
-    new = {record.ref: (fingerprint, record.caption) for record, fingerprint in zip(records, fingerprints, strict=True)}
+    new = {
+        record.ref[:100]: (fingerprint, record.caption)
+        for record, fingerprint in zip(records, fingerprints, strict=True)
+    }
     counts = dict.fromkeys(_COUNTED.values(), 0)
     for record in records:
         counts[_COUNTED[EntitySchema(record.schema)]] += 1
 
     with transaction.atomic():
+        _serialise_loads()
         previous = (
             ListVersion.objects.select_for_update().filter(source=source, status=ListVersionStatus.ACTIVE).first()
         )

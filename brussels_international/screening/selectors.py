@@ -3,6 +3,7 @@ list versions, the recent screenings, a listed entity with its names."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
@@ -45,8 +46,9 @@ def reviews_for(hits: Iterable[Hit]) -> dict[int, HitReview | None]:
 
 
 def unreviewed_hits() -> QuerySet[Hit]:
-    """Hits of each subject's latest screening (and of every ad-hoc screening) that no review
-    covers, newest first: the review queue."""
+    """Hits of each subject's latest screening (and of every ad-hoc screening from the workspace
+    or the API) that no review covers, newest first: the review queue. Batch screenings (the
+    ``screen`` command, use ``batch``) stay out: their hits are in the command's output file."""
     from django.db.models import Exists, OuterRef
 
     latest = Screening.objects.filter(subject=OuterRef("screening__subject")).order_by("-pk").values("pk")[:1]
@@ -65,6 +67,7 @@ def unreviewed_hits() -> QuerySet[Hit]:
     return (
         Hit.objects.select_related("screening")
         .filter(Q(screening__subject="") | Q(screening__pk=latest))
+        .exclude(screening__use="batch")
         .exclude(Exists(covered))
         .order_by("-screening__created_at", "-score", "pk")
     )
@@ -99,3 +102,36 @@ def entity_with_names(pk: int) -> ListedEntity:
         ListedEntity.DoesNotExist: no such entity (deleted with its list version).
     """
     return ListedEntity.objects.select_related("version").prefetch_related("entity_names").get(pk=pk)
+
+
+def latest_screenings(subjects: list[str]) -> dict[str, Screening]:
+    """The latest screening of each of *subjects* (keys such as ``"permits.party:42"``), with
+    its hits prefetched; subjects never screened are absent. Two queries."""
+    from django.db.models import Max
+
+    latest = dict(
+        Screening.objects.filter(subject__in=subjects)
+        .values("subject")
+        .annotate(last=Max("pk"))
+        .values_list("subject", "last")
+    )
+    if not latest:
+        return {}
+    return {s.subject: s for s in Screening.objects.filter(pk__in=latest.values()).prefetch_related("hits")}
+
+
+def subjects_screened_since(subjects: list[str], since: datetime.datetime) -> set[str]:
+    """Those of *subjects* screened at or after *since*."""
+    return set(Screening.objects.filter(subject__in=subjects, created_at__gte=since).values_list("subject", flat=True))
+
+
+def list_sources(version_ids: set[int]) -> dict[int, str]:
+    """``{version id: list name}`` of the given list versions."""
+    if not version_ids:
+        return {}
+    return dict(ListVersion.objects.filter(pk__in=version_ids).values_list("pk", "source"))
+
+
+def hit_get(pk: int) -> Hit | None:
+    """The hit *pk* with its screening, or ``None``."""
+    return Hit.objects.select_related("screening").filter(pk=pk).first()

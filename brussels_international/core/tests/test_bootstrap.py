@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bootstrap_loads_once_then_keeps_edits(settings):
+    from django.utils import translation
+
+    translation.activate("en")  # the loaders' reports are translated; read them in English
     settings.DEMO_MODE = True
     settings.DEBUG = True
     first = StringIO()

@@ -89,8 +89,8 @@ def test_submission_screens_the_applicant_and_each_party_once(
     screenings = Screening.objects.order_by("pk")
     assert [(s.subject, s.name, s.country, s.schema, s.use) for s in screenings] == [
         (organisation_key(submitted.organisation_id), submitted.organisation.name, "BE", "organisation", "permits"),
-        (party_key(consignee.pk), "Invented Optics Norway AS", "NO", "organisation", "permits"),
-        (party_key(end_user.pk), "Invented Border Guard", "NO", "organisation", "permits"),
+        (party_key(consignee.pk), "Invented Optics Norway AS", "NO", "", "permits"),
+        (party_key(end_user.pk), "Invented Border Guard", "NO", "", "permits"),
     ]
     assert [(h.screening.subject, h.ref) for h in Hit.objects.select_related("screening")] == [
         (party_key(consignee.pk), "W-1")
@@ -136,7 +136,7 @@ def test_the_case_page_shows_the_hit_its_explanation_and_a_review_form(team, sta
     assert 'id="case-screening"' in page
     assert "Consignee: Invented Optics Norway AS (NO)" in page
     assert "Invented Optiks Norway AS" in page
-    assert "lists: watch" in page
+    assert "lists: test-list, watch" in page
     assert EXPLANATION in page
     assert "To review" in page
     assert f'name="review-{hit.pk}-decision"' in page and f'name="review-{hit.pk}-reason"' in page
@@ -232,6 +232,39 @@ def test_no_proposal_while_someone_was_never_screened(team):  # type: ignore[no-
     with pytest.raises(TransitionError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         cs.decision_propose(actor=anna, application=case, outcome="grant")
     assert Application.objects.get(pk=case.pk).status == "under_assessment"
+
+
+@time_machine.travel(NOW)
+def test_no_proposal_after_a_list_changed_until_the_parties_are_screened_again(team, monkeypatch):  # type: ignore[no-untyped-def]
+    from brussels_international.permits.tests.conftest import NO_HIT_LIST
+    from brussels_international.screening import services as screening_services
+
+    anna = team["anna"]
+    case = assessed(make_case(), anna)
+    case.proposed_outcome = "grant"
+    assert proposal_problems(case) == []
+    # A new list arrives; the re-screening task has not run for this case yet.
+    monkeypatch.setattr(screening_services, "rescreen_after_list_change", lambda **kwargs: None)
+    list_load(source="late-list", path=NO_HIT_LIST)
+    stale = proposal_problems(case)
+    assert stale == [
+        "Screen applicant: " + case.organisation.name + " again: the sanctions lists changed since the last screening.",
+        "Screen consignee: Invented Optics Norway AS again: the sanctions lists changed since the last screening.",
+        "Screen end-user: Invented Border Guard again: the sanctions lists changed since the last screening.",
+    ]
+    case_screen_again(actor=anna, application=case)
+    assert proposal_problems(case) == []
+
+
+@time_machine.travel(NOW)
+def test_no_proposal_when_no_sanctions_list_is_loaded(team):  # type: ignore[no-untyped-def]
+    from brussels_international.screening.models import ListVersion
+
+    anna = team["anna"]
+    case = assessed(make_case(), anna)
+    ListVersion.objects.filter(status="active").update(status="superseded")
+    case.proposed_outcome = "grant"
+    assert proposal_problems(case)[0] == "No sanctions list is loaded: load the lists, then screen the parties again."
 
 
 @time_machine.travel(NOW)
@@ -379,7 +412,7 @@ def test_the_provider_yields_the_applicant_and_parties_of_open_cases(team):  # t
         reverse("permits_cases:case", args=[case.pk]),
         (anna.pk,),
         "NO",
-        "organisation",
+        "",
     )
     assert {s.key for s in registered_subjects()} >= set(subjects)
 

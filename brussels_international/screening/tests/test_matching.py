@@ -116,6 +116,9 @@ def test_facts_raise_and_lower_the_score() -> None:
         ("birth_date", "same year", 0.05),
         ("country", "same", 0.05),
     ]
+    other_day = screen(data, Query(name="Ivan Petrov", birth_date="1960-11-20"))[0]
+    assert [(f["outcome"], f["delta"]) for f in other_day.explanation["facts"]] == [("same year, another day", 0.0)]
+    assert other_day.score == 1.0
     other_kind = screen(data, Query(name="Ivan Petrov", schema="organisation"))[0]
     assert other_kind.score == 0.85
     assert other_kind.explanation["facts"][-1]["fact"] == "kind"
