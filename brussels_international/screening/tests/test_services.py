@@ -106,3 +106,11 @@ def test_a_review_needs_a_decision_and_a_reason(demo_list, user_factory) -> None
         services.hit_review(actor=officer, hit=hit, decision="maybe", reason="Looks alike")
     assert raised.value.field == "decision"
     assert HitReview.objects.count() == 0
+
+
+def test_batch_screenings_stay_out_of_the_review_queue(demo_list) -> None:
+    from brussels_international.screening.selectors import unreviewed_hits
+
+    services.party_screen(name="Ivan Petrov", use="batch")
+    workspace = services.party_screen(name="Ivan Petrov", use="workspace").hits.get()
+    assert list(unreviewed_hits()) == [workspace]
