@@ -293,7 +293,9 @@ def test_schedule_tasks_is_idempotent(db_backend):
         out = StringIO()
         call_command("schedule_tasks", stdout=out)
     assert "already queued" in out.getvalue()
-    # One run of each daily task: the core's reminders and the tasks apps register (licence expiry).
+    assert "Refresh of the sanctions lists: not queued (already queued, switched off in the settings" in out.getvalue()
+    # One run of each daily task: the core's reminders and the tasks apps register (licence expiry;
+    # the refresh of the sanctions lists is off unless SCREENING_REFRESH_DAILY is set).
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
         "brussels_international.core.tasks.send_deadline_reminders",
         "brussels_international.permits.tasks.expire_licences",

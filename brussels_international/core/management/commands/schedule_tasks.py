@@ -30,4 +30,7 @@ class Command(BaseCommand):
             if result is not None:
                 self.stdout.write(f"{label} queued for {timezone.localtime(result.run_after):%Y-%m-%d %H:%M %Z}.")
             else:
-                self.stdout.write(f"{label}: already queued, or the task backend cannot wait.")
+                self.stdout.write(
+                    f"{label}: not queued (already queued, switched off in the settings, or the task backend "
+                    "cannot wait)."
+                )
