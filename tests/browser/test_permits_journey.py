@@ -137,6 +137,11 @@ def test_a_licence_is_applied_for_assessed_countersigned_issued_used_and_a_secon
         **settings.STORAGES,
         "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
     }
+    # A proposal needs the parties screened against a loaded sanctions list (issue 5).
+    from brussels_international.permits.tests.conftest import NO_HIT_LIST
+    from brussels_international.screening.list_services import list_load
+
+    list_load(source="test-list", path=NO_HIT_LIST)
     year = timezone.localdate().year
     number = enterprise_number("08123456")
     _anna, anna_device = officer("anna", "Anna", "Claes")
