@@ -30,21 +30,7 @@ from brussels_international.core.services import audit_change, snapshot_for_audi
 from .embargo_selectors import NO_COUNTRY, legal_force
 from .models import ArmsEmbargo, DatePrecision, IssuingBody
 
-EMBARGO_COLUMNS = [
-    "target",
-    "target_label",
-    "issuing_body",
-    "instruments",
-    "scope",
-    "exceptions",
-    "start",
-    "start_precision",
-    "end",
-    "end_precision",
-    "status_note",
-    "verified",
-    "sources",
-]
+EMBARGO_COLUMNS = list(ArmsEmbargo.AUDITED_FIELDS)
 """The columns of the arms-embargo CSV, in this order (``data/README.md``)."""
 
 EMBARGO_FIELDS = tuple(EMBARGO_COLUMNS)

@@ -185,6 +185,23 @@ def join_names(*parts: str | None) -> str:
     return " ".join(" ".join(p.split()) for p in parts if p and p.strip())
 
 
+def birth_date_text(date: str, year: str, start: str, end: str) -> str:
+    """A date of birth as the lists give it, in our form: ``"1960-01-31"`` for a full *date*, ``"1960"``
+    for a *year*, ``"1958/1962"`` for a range (*start*/*end*, either may be missing); ``""``
+    when all are empty.
+
+    Raises:
+        ValueError: a value that is not a date or a year.
+    """
+    if date:
+        return iso_date(date).isoformat()
+    if year:
+        return f"{int(year):04d}"
+    if start or end:
+        return f"{int(start or end):04d}/{int(end or start):04d}"
+    return ""
+
+
 def add_unique(items: list[str], value: str) -> None:
     """Append *value* to *items* unless empty or already there (order kept)."""
     if value and value not in items:

@@ -33,7 +33,7 @@ from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 from ..records import EntityRecord, ListFormatError, NameQuality, NameRecord, ParsedList, Schema
-from . import add_unique, country_code, iso_date, join_names, read_error
+from . import add_unique, birth_date_text, country_code, iso_date, join_names, read_error
 from .un import script_of
 
 NS = "{http://eu.europa.eu/fpi/fsd/export}"
@@ -99,12 +99,7 @@ def _record(element: ET.Element, number: int) -> EntityRecord:
         full, year = _attr(birth, "birthdate"), _attr(birth, "year")
         start, end = _attr(birth, "yearRangeFrom"), _attr(birth, "yearRangeTo")
         try:
-            if full:
-                add_unique(record.birth_dates, iso_date(full).isoformat())
-            elif year:
-                add_unique(record.birth_dates, f"{int(year):04d}")
-            elif start or end:
-                add_unique(record.birth_dates, f"{int(start or end):04d}/{int(end or start):04d}")
+            add_unique(record.birth_dates, birth_date_text(full, year, start, end))
         except ValueError as error:
             raise ListFormatError(
                 _("birthdate %(value)r is not a date or a year") % {"value": full or year or start},

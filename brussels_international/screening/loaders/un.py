@@ -33,7 +33,7 @@ from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 from ..records import EntityRecord, ListFormatError, NameQuality, NameRecord, ParsedList, Schema
-from . import add_unique, country_code, iso_date, join_names, read_error
+from . import add_unique, birth_date_text, country_code, iso_date, join_names, read_error
 
 _WEAK = {"low"}
 _SCRIPTS = (
@@ -107,12 +107,7 @@ def _record(element: ET.Element, kind: str, number: int) -> EntityRecord:
         date, year = _text(birth, "DATE"), _text(birth, "YEAR")
         start, end = _text(birth, "FROM_YEAR"), _text(birth, "TO_YEAR")
         try:
-            if date:
-                add_unique(record.birth_dates, iso_date(date).isoformat())
-            elif year:
-                add_unique(record.birth_dates, f"{int(year):04d}")
-            elif start or end:
-                add_unique(record.birth_dates, f"{int(start or end):04d}/{int(end or start):04d}")
+            add_unique(record.birth_dates, birth_date_text(date, year, start, end))
         except ValueError as error:
             raise ListFormatError(
                 _("INDIVIDUAL_DATE_OF_BIRTH %(value)r is not a date or a year") % {"value": date or year or start},
