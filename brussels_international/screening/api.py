@@ -311,9 +311,8 @@ def screen(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
             threshold=payload.threshold,
         )
     except QueryError as error:
-        field = "schema" if error.field == "schema" else error.field
         raise ScreeningRequestError(
-            location="body", field=field, message=query_error_message(error, payload.name), code=error.code
+            location="body", field=error.field, message=query_error_message(error, payload.name), code=error.code
         ) from error
     return _screening_out(screening)
 
