@@ -23,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from wagtail.search.models import IndexEntry
 
 from brussels_international.directory.models import Unit
@@ -49,7 +50,8 @@ class Command(BaseCommand):
         self._load_military_list()
         self._load_dual_use_list()
         call_command("load_permits_reference", stdout=self.stdout)
-        call_command("load_arms_embargoes", stdout=self.stdout)
+        with translation.override("en"):  # the report in the language of the other lines
+            call_command("load_arms_embargoes", stdout=self.stdout)
         self._load_un_list()
         if settings.DEMO_MODE:
             call_command("create_demo_accounts", stdout=self.stdout)
