@@ -15,8 +15,9 @@ end-user and the other parties must not be subject to restrictive measures):
 
 Subjects (``Screening.subject``; reviews are reused per subject): ``permits.organisation:<pk>`` for
 the applicant organisation (schema organisation, country BE or the organisation's country),
-``permits.party:<pk>`` for a party (schema organisation: parties are companies or bodies in our
-model; country = the party's). The screening module never imports this module.
+``permits.party:<pk>`` for a party (no kind given: a party may be a company or a person, and our
+model does not record which; country = the party's). The screening module never imports this
+module.
 """
 
 from __future__ import annotations
