@@ -294,4 +294,55 @@ def list_load(
     return version
 
 
-__all__ = ["FORMATS", "OFFICIAL_SOURCES", "files_sha256", "list_format", "list_load"]
+def list_versions_prune(
+    *, keep: int = 2, actor: User | AnonymousUser | None = None, dry_run: bool = False
+) -> list[ListVersion]:
+    """Delete the old versions of every list, with their entities and names, keeping for each
+    list its active version and its *keep* most recent other versions (superseded or failed).
+
+    Hits found on a deleted version keep their list, reference, fingerprint, name and
+    explanation (their link to the entity is cleared), and reviews are kept: nothing a decision
+    relied on is lost. The screenings still name the deleted version ids.
+
+    Args:
+        keep: how many versions besides the active one to keep per list (0 or more).
+        actor: who prunes (``None`` for a command run by the system).
+        dry_run: only say which versions would be deleted.
+
+    Returns:
+        The versions deleted (or that would be), oldest first.
+
+    Raises:
+        ValueError: *keep* below 0.
+    """
+    if keep < 0:
+        raise ValueError(_("Keep 0 or more old versions per list."))
+    doomed: list[ListVersion] = []
+    for source in ListVersion.objects.values_list("source", flat=True).distinct().order_by("source"):
+        old = (
+            ListVersion.objects.filter(source=source)
+            .exclude(status=ListVersionStatus.ACTIVE)
+            .order_by("-loaded_at", "-pk")
+        )
+        doomed.extend(old[keep:])
+    doomed.sort(key=lambda v: (v.loaded_at, v.pk))
+    if dry_run or not doomed:
+        return doomed
+    with transaction.atomic():
+        for version in doomed:
+            audit_record(
+                actor=actor,
+                verb=AuditVerb.DELETED,
+                obj=version,
+                payload={
+                    "source": version.source,
+                    "status": version.status,
+                    "file": version.file_name,
+                    "loaded_at": version.loaded_at.isoformat(),
+                },
+            )
+        ListVersion.objects.filter(pk__in=[v.pk for v in doomed]).delete()
+    return doomed
+
+
+__all__ = ["FORMATS", "OFFICIAL_SOURCES", "files_sha256", "list_format", "list_load", "list_versions_prune"]
