@@ -18,11 +18,15 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Callable
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import pycountry
+from defusedxml import DefusedXmlException
+from django.utils.translation import gettext as _
 
 from ..records import ListFormatError, ParsedList
 
@@ -200,6 +204,25 @@ def birth_date_text(date: str, year: str, start: str, end: str) -> str:
     if start or end:
         return f"{int(start or end):04d}/{int(end or start):04d}"
     return ""
+
+
+@contextmanager
+def xml_errors(path: Path) -> Iterator[None]:
+    """Turn the errors of reading an XML list file into :class:`ListFormatError`: not
+    well-formed XML (naming the line and column), a forbidden construct such as a DTD, or a
+    file that cannot be read."""
+    try:
+        yield
+    except ET.ParseError as error:
+        line, column = error.position
+        raise ListFormatError(
+            _("not well-formed XML (%(reason)s)") % {"reason": str(error).split(":")[0]},
+            location=f"line {line}, column {column}",
+        ) from error
+    except DefusedXmlException as error:
+        raise ListFormatError(_("forbidden XML construct (%(reason)s)") % {"reason": error}, location="DTD") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise read_error(path, error) from error
 
 
 def add_unique(items: list[str], value: str) -> None:

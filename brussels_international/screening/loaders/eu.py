@@ -28,12 +28,11 @@ import datetime
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 from ..records import EntityRecord, ListFormatError, NameQuality, NameRecord, ParsedList, Schema
-from . import add_unique, birth_date_text, country_code, iso_date, join_names, read_error
+from . import add_unique, birth_date_text, country_code, iso_date, join_names, xml_errors
 from .un import script_of
 
 NS = "{http://eu.europa.eu/fpi/fsd/export}"
@@ -151,7 +150,7 @@ def parse(path: Path) -> ParsedList:
     published = None
     root: ET.Element | None = None
     number = 0
-    try:
+    with xml_errors(path):
         for event, element in iterparse(path, events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 if root is None:
@@ -167,16 +166,6 @@ def parse(path: Path) -> ParsedList:
                 number += 1
                 entities.append(_record(element, number))
                 element.clear()
-    except ET.ParseError as error:
-        line, column = error.position
-        raise ListFormatError(
-            _("not well-formed XML (%(reason)s)") % {"reason": str(error).split(":")[0]},
-            location=f"line {line}, column {column}",
-        ) from error
-    except DefusedXmlException as error:
-        raise ListFormatError(_("forbidden XML construct (%(reason)s)") % {"reason": error}, location="DTD") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise read_error(path, error) from error
     if root is None:
         raise ListFormatError(_("empty file"), location="line 1")
     return ParsedList(source="eu", entities=entities, published=published)

@@ -28,12 +28,11 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 from ..records import EntityRecord, ListFormatError, NameQuality, NameRecord, ParsedList, Schema
-from . import add_unique, birth_date_text, country_code, iso_date, join_names, read_error
+from . import add_unique, birth_date_text, country_code, iso_date, join_names, xml_errors
 
 _WEAK = {"low"}
 _SCRIPTS = (
@@ -150,7 +149,7 @@ def parse(path: Path) -> ParsedList:
     published = None
     counts = {"INDIVIDUAL": 0, "ENTITY": 0}
     root: ET.Element | None = None
-    try:
+    with xml_errors(path):
         for event, element in iterparse(path, events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 if root is None:
@@ -174,16 +173,6 @@ def parse(path: Path) -> ParsedList:
                 counts[element.tag] += 1
                 entities.append(_record(element, element.tag, counts[element.tag]))
                 element.clear()
-    except ET.ParseError as error:
-        line, column = error.position
-        raise ListFormatError(
-            _("not well-formed XML (%(reason)s)") % {"reason": str(error).split(":")[0]},
-            location=f"line {line}, column {column}",
-        ) from error
-    except DefusedXmlException as error:
-        raise ListFormatError(_("forbidden XML construct (%(reason)s)") % {"reason": error}, location="DTD") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise read_error(path, error) from error
     if root is None:
         raise ListFormatError(_("empty file"), location="line 1")
     return ParsedList(source="un", entities=entities, published=published)
