@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "brussels_international.permits",
     "brussels_international.screening",
     "brussels_international.website",
+    "brussels_international.newsletter",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

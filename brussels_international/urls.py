@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from brussels_international.core.document_views import download_view as document_download_view
 from brussels_international.core.feeds import calendar_feed
 from brussels_international.directory.api import api
+from brussels_international.newsletter import urls as newsletter_urls
 from brussels_international.screening.api import api as screening_api
 from brussels_international.website import views as website_views
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/screening/v1/", screening_api.urls),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("newsletter/webhooks/", include(newsletter_urls.webhook_urlpatterns)),
     path("healthz", website_views.healthz, name="healthz"),
     path("robots.txt", website_views.robots_txt, name="robots_txt"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -36,6 +38,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("portal/", include("brussels_international.permits.portal_urls")),
+    path("newsletter/", include("brussels_international.newsletter.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

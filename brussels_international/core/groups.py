@@ -81,6 +81,14 @@ SCREENINGS_UNIT = {
     "screening.hit": ("view", "review"),
     "screening.hitreview": ("view",),
 }
+NEWSLETTER_KEEP = {
+    "newsletter.topic": ("add", "change", "delete", "view"),
+    "newsletter.subscriber": ("change", "delete", "view"),
+    "newsletter.consent": ("view",),
+    "newsletter.campaign": ("add", "change", "delete", "view", "send"),
+    "newsletter.bounce": ("view",),
+    "website.blogcategory": ("add", "change", "delete", "view"),
+}
 EMBARGOES_KEEP = {"screening.armsembargo": ("add", "change", "delete", "view")}
 
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
@@ -127,6 +135,7 @@ GROUPS: tuple[GroupSpec, ...] = (
             "directory.unit": ("change", "view"),
             "directory.directorate": ("change", "view"),
             **CONTROL_LISTS_VIEW,
+            **NEWSLETTER_KEEP,
         },
         edit_pages=True,
     ),

@@ -168,6 +168,53 @@ PAGES: Final[dict[str, tuple[str, dict[str, tuple[str, str, str, str]]]]] = {
             ),
         },
     ),
+    "blog": (
+        "BlogIndexPage",
+        {
+            "fr": (
+                "The Brussels Globe",
+                "blog",
+                "Le blog de Brussels International : la Région de Bruxelles-Capitale dans le monde.",
+                "",
+            ),
+            "nl": (
+                "The Brussels Globe",
+                "blog",
+                "De blog van Brussels International: het Brussels Hoofdstedelijk Gewest in de wereld.",
+                "",
+            ),
+            "en": (
+                "The Brussels Globe",
+                "blog",
+                "The blog of Brussels International: the Brussels-Capital Region in the world.",
+                "",
+            ),
+        },
+    ),
+    "events": (
+        "EventIndexPage",
+        {
+            "fr": (
+                "Événements",
+                "evenements",
+                "Les conférences, expositions et rencontres internationales organisées par Brussels International.",
+                "",
+            ),
+            "nl": (
+                "Evenementen",
+                "evenementen",
+                "De conferenties, tentoonstellingen en internationale ontmoetingen die Brussels International "
+                "organiseert.",
+                "",
+            ),
+            "en": (
+                "Events",
+                "events",
+                "The conferences, exhibitions and international meetings organised by Brussels International.",
+                "",
+            ),
+        },
+    ),
     "contact": (
         "ContactPage",
         {

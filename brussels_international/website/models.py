@@ -11,6 +11,10 @@ Page types and their routes (French slugs; Dutch and English in ``setup_site``):
 - :class:`PartnersPage` ``/fr/partenaires/`` (+ ``world-map/``): world map and list of partners.
 - :class:`NetworksPage` ``/fr/reseaux/``: networks, international organisations, EU programmes.
 - :class:`ContactPage` ``/fr/contact/``: phone numbers of the direction and of each unit's head.
+- :class:`BlogIndexPage` ``/fr/blog/`` and :class:`BlogPostPage` ``/fr/blog/<post>/``: the blog
+  *The Brussels Globe* (categories :class:`BlogCategory`, tags, authors from the directory).
+- :class:`EventIndexPage` ``/fr/evenements/`` and :class:`EventPage` ``/fr/evenements/<event>/``:
+  the events calendar.
 
 Directory data is read through ``directory.selectors`` only.
 """
@@ -19,17 +23,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from brussels_international.core.i18n import TranslatedFieldsMixin
 from brussels_international.directory import selectors
 from brussels_international.directory.directorate import directorate_facts
 
@@ -62,6 +71,8 @@ class HomePage(BasePage):
         "website.PartnersPage",
         "website.NetworksPage",
         "website.ContactPage",
+        "website.BlogIndexPage",
+        "website.EventIndexPage",
     ]
 
     class Meta:
@@ -214,3 +225,164 @@ class ContactPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["units"] = selectors.contact_units()
         return context
+
+
+# --- Blog: The Brussels Globe ------------------------------------------------------------------
+
+
+class BlogCategory(TranslatedFieldsMixin, models.Model):
+    """A category of the blog (one row for the three languages: ``name_fr``, ``name_nl``, ``name_en``).
+
+    The slug is language-neutral and appears in filter and feed URLs (``?category=<slug>``,
+    ``category/<slug>/rss/``).
+    """
+
+    slug = models.SlugField(_("identifier (slug)"), max_length=80, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldPanel("slug"),
+        FieldPanel("name_fr"),
+        FieldPanel("name_nl"),
+        FieldPanel("name_en"),
+        FieldPanel("order"),
+    ]
+
+    class Meta:
+        verbose_name = _("blog category")
+        verbose_name_plural = _("blog categories")
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.tr("name")
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return self.tr("name")
+
+
+class BlogPostTag(TaggedItemBase):
+    """A free tag on a blog post (tags are written in the post's language)."""
+
+    content_object = ParentalKey("website.BlogPostPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class BlogIndexPage(RoutablePageMixin, BasePage):
+    """The blog *The Brussels Globe*: listing with filters and pagination, RSS and Atom feeds."""
+
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["website.BlogPostPage"]
+
+    class Meta:
+        verbose_name = _("blog index page")
+
+
+class BlogPostPage(BasePage):
+    """One blog post: date, categories, tags, authors from the staff directory, a lead image with its
+    alternative text (required when there is an image)."""
+
+    parent_page_types = ["website.BlogIndexPage"]
+    subpage_types: list[str] = []
+
+    date = models.DateField(_("date"), help_text=_("The date shown on the post and used to order the blog."))
+    categories = ParentalManyToManyField(BlogCategory, blank=True, verbose_name=_("categories"))
+    tags = ClusterTaggableManager(through=BlogPostTag, blank=True, verbose_name=_("tags"))
+    authors = ParentalManyToManyField(
+        "directory.Person", blank=True, verbose_name=_("authors"), related_name="blog_posts"
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("alternative text of the image"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
+        FieldPanel("body"),
+        FieldPanel("authors"),
+        FieldPanel("categories"),
+        FieldPanel("tags"),
+    ]
+    search_fields = [*BasePage.search_fields, index.FilterField("date")]
+
+    class Meta:
+        verbose_name = _("blog post")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.image_id and not self.image_alt.strip():
+            raise ValidationError({"image_alt": _("Describe the image for people who cannot see it.")})
+
+
+# --- Events ------------------------------------------------------------------------------------
+
+
+class EventIndexPage(RoutablePageMixin, BasePage):
+    """The events calendar (upcoming and past) and the iCalendar feed of all events."""
+
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["website.EventPage"]
+
+    class Meta:
+        verbose_name = _("events page")
+
+
+class EventPage(BasePage):
+    """One event: start and end (stored in UTC, shown in the event's time zone), venue, organiser
+    unit and registration link; ``ics/`` gives its iCalendar file."""
+
+    parent_page_types = ["website.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Brussels", help_text=_("IANA name, e.g. Europe/Brussels.")
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    organiser = models.ForeignKey(
+        "directory.Unit",
+        verbose_name=_("organiser unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    registration_url = models.URLField(_("registration link"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("starts_at"), FieldPanel("ends_at"), FieldPanel("time_zone")], heading=_("Dates")),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("address"), FieldPanel("online_url")], heading=_("Place")),
+        FieldPanel("organiser"),
+        FieldPanel("registration_url"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.FilterField("starts_at")]
+
+    class Meta:
+        verbose_name = _("event")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("The event cannot end before it starts.")})

@@ -25,6 +25,8 @@ PAGE_KEYS = {
     "partnerspage": "partners",
     "networkspage": "networks",
     "contactpage": "contact",
+    "blogindexpage": "blog",
+    "eventindexpage": "events",
 }
 
 

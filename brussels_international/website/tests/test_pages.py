@@ -259,7 +259,7 @@ def test_setup_site_is_idempotent_and_keeps_edits(site):
     assert HomePage.objects.count() == 3
     assert Page.objects.filter(depth=2).count() == 3  # the "Welcome" page is gone
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
-    assert Page.objects.live().filter(depth=3).count() == 18
+    assert Page.objects.live().filter(depth=3).count() == 24  # 8 pages x 3 languages
 
 
 def test_setup_site_recreates_a_missing_translation(site):
@@ -319,7 +319,7 @@ def test_setup_site_on_an_empty_page_tree(db):
     Page.objects.all().delete()
     call_command("setup_site", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Page.objects.filter(depth=1).count() == 1
-    assert Page.objects.live().filter(depth=3).count() == 18
+    assert Page.objects.live().filter(depth=3).count() == 24  # 8 pages x 3 languages
     assert Site.objects.get(is_default_site=True).root_page.url_path == "/accueil/"
 
 

@@ -1,0 +1,23 @@
+"""Public routes of the newsletter, inside the language prefix (``/fr/newsletter/…``).
+
+The bounce webhook is not language-bound: see :data:`webhook_urlpatterns` (``/newsletter/webhooks/…``).
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "newsletter"
+
+urlpatterns = [
+    path("subscribe/", views.subscribe_view, name="subscribe"),
+    path("confirm/<str:token>/", views.confirm_view, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("preferences/<str:token>/", views.preferences_view, name="preferences"),
+]
+
+webhook_urlpatterns = [
+    path("bounces/", views.bounce_webhook_view, name="newsletter_bounce_webhook"),
+]
