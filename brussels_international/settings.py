@@ -304,6 +304,13 @@ if os.environ.get("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# --- Newsletter sending (newsletter/sending.py): From address, messages per second (0 = no
+# limit), seconds per sending chunk, optional mailto for List-Unsubscribe (RFC 2369).
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+NEWSLETTER_RATE_PER_SECOND = float(os.environ.get("NEWSLETTER_RATE_PER_SECOND", "50"))
+NEWSLETTER_CHUNK_SECONDS = float(os.environ.get("NEWSLETTER_CHUNK_SECONDS", "30"))
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+
 # --- Security (``manage.py check --deploy`` passes with DEBUG off) ---
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,3 +7,11 @@ class NewsletterConfig(AppConfig):
     name = "brussels_international.newsletter"
     label = "newsletter"
     verbose_name = "Newsletter"
+
+    def ready(self) -> None:
+        from brussels_international.core.tasks import register_daily_schedule
+
+        from .tasks import schedule_campaign_sending
+
+        # ``manage.py schedule_tasks`` (run before the worker starts) resumes campaigns left sending.
+        register_daily_schedule("Newsletter campaigns (start and resume sending)", schedule_campaign_sending)

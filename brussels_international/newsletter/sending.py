@@ -1,0 +1,467 @@
+"""Sending a newsletter campaign: the mail of each language, the rate limit, and the sending chunk.
+
+How a campaign is sent (the background worker runs :mod:`newsletter.tasks`):
+
+1. When ``scheduled_for`` is reached, :func:`~newsletter.campaign_services.campaign_start` moves the
+   campaign ``scheduled → sending`` and creates one :class:`~newsletter.models.Delivery` per recipient,
+   each with its Message-ID, in one transaction.
+2. Chunks (:func:`send_chunk`) then send the waiting deliveries. A chunk holds the campaign's lease
+   (``Campaign.sender_lease_until``, taken by a conditional ``UPDATE`` so that two workers never send
+   the same campaign), works for at most ``NEWSLETTER_CHUNK_SECONDS`` seconds over one SMTP
+   connection, at most ``NEWSLETTER_RATE_PER_SECOND`` messages a second (:class:`TokenBucket`).
+3. Each delivery is marked ``sending`` (committed) before its SMTP transaction and ``sent`` (committed)
+   as soon as the server has accepted it (``250`` after ``DATA``, RFC 5321 §4.1.1.4).
+
+Exactly once, and the crash window: a delivery marked ``sent`` is never sent again, and a delivery
+still ``pending`` was never handed to the server. After a crash, the next chunk sends again the
+deliveries left ``sending``, with the same Message-ID. The only case where a subscriber can get a
+campaign twice is a crash (or a lost connection) between the server's ``250`` reply and our commit
+of ``sent``: a window of one message per worker, a few milliseconds long; the copy has the same
+Message-ID, so mail clients and most servers show it once.
+
+Each language's mail is rendered once per chunk (:func:`render_campaign`) with markers in place of
+the per-recipient links; :func:`build_message` only replaces the markers (no template rendering per
+recipient).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import linebreaks
+
+from brussels_international.core.feeds import absolute_url
+from brussels_international.core.i18n import LANGUAGE_CODES
+
+from . import tokens
+from .campaign_selectors import campaign_posts_for_language
+from .models import Campaign, CampaignStatus, Delivery, DeliveryStatus, Subscriber, SubscriberStatus
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_MARK = "BI-NEWSLETTER-UNSUBSCRIBE-TOKEN"
+"""Stands for the unsubscribe token in a rendered mail; replaced per recipient."""
+PREFERENCES_MARK = "BI-NEWSLETTER-PREFERENCES-TOKEN"
+"""Stands for the preferences token in a rendered mail; replaced per recipient."""
+MAX_ATTEMPTS = 5
+"""SMTP attempts per delivery before it is marked failed (a message that always breaks the connection)."""
+LEASE_GRACE_SECONDS = 15.0
+"""Seconds added to the chunk length for the lease: a chunk that overruns (a slow last message) keeps it."""
+FETCH_BATCH = 200
+"""Deliveries read from the database at a time by a chunk."""
+TEST_PREFIX = "[TEST] "
+
+
+def rate_per_second() -> float:
+    """``NEWSLETTER_RATE_PER_SECOND`` (messages per second; 0 = no limit; default 50)."""
+    return float(getattr(settings, "NEWSLETTER_RATE_PER_SECOND", 50))
+
+
+def chunk_seconds() -> float:
+    """``NEWSLETTER_CHUNK_SECONDS`` (seconds a chunk may send before handing over; default 30)."""
+    return float(getattr(settings, "NEWSLETTER_CHUNK_SECONDS", 30))
+
+
+def from_email() -> str:
+    """``NEWSLETTER_FROM_EMAIL``, else ``DEFAULT_FROM_EMAIL``."""
+    return str(getattr(settings, "NEWSLETTER_FROM_EMAIL", "") or settings.DEFAULT_FROM_EMAIL)
+
+
+def new_message_id() -> str:
+    """A new, globally unique Message-ID (RFC 5322 §3.6.4) ``<hex.newsletter@domain>``; the domain is
+    the one of the From address (else of ``SITE_BASE_URL``)."""
+    domain = parseaddr(from_email())[1].rpartition("@")[2] or urlsplit(settings.SITE_BASE_URL).hostname or "localhost"
+    return f"<{uuid.uuid4().hex}.newsletter@{domain}>"
+
+
+class TokenBucket:
+    """A token bucket: :meth:`wait` returns when sending one more message keeps the rate at most
+    *rate* messages per second on average, with bursts of at most *capacity* messages.
+
+    Args:
+        rate: messages per second; ``0`` (or less) means no limit.
+        capacity: largest burst, in messages; default one tenth of a second's worth (at least 1).
+        clock: monotonic clock in seconds (``time.monotonic``; a fake one in tests).
+        sleep: function sleeping for a number of seconds (``time.sleep``).
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        capacity: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.rate = rate
+        self.capacity = capacity if capacity is not None else max(1.0, rate / 10)
+        self.clock = clock
+        self.sleep = sleep
+        self.tokens = self.capacity
+        self.last = clock()
+
+    def wait(self) -> float:
+        """Take one token, sleeping first if none is left. Returns the seconds slept."""
+        if self.rate <= 0:
+            return 0.0
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        slept = 0.0
+        if self.tokens < 1:
+            slept = (1 - self.tokens) / self.rate
+            self.sleep(slept)
+            now = self.clock()
+            self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
+            self.last = now
+        self.tokens -= 1
+        return slept
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    """One language's mail of a campaign, with :data:`UNSUBSCRIBE_MARK` / :data:`PREFERENCES_MARK`
+    in place of the per-recipient tokens."""
+
+    language: str
+    subject: str
+    text: str
+    html: str
+    unsubscribe_url: str
+    """Absolute unsubscribe URL with the mark as token (for the ``List-Unsubscribe`` header)."""
+
+
+def campaign_subject(campaign: Campaign, language: str) -> str:
+    """The subject in *language*; when empty (a subscriber changed language after scheduling), the
+    first non-empty one in French, English, Dutch order."""
+    for code in (language, "fr", "en", "nl"):
+        subject = str(getattr(campaign, f"subject_{code}", "") or "").strip()
+        if subject:
+            return subject
+    return campaign.title
+
+
+def render_campaign(campaign: Campaign, language: str) -> RenderedMail:
+    """Render the text and HTML mail of *campaign* in *language* (``fr``, ``nl`` or ``en``).
+
+    The free text is ``text_<language>`` (empty allowed); each blog post is its translation in
+    *language* when one is live, else the post as chosen (:func:`campaign_posts_for_language`).
+    Links are absolute (``SITE_BASE_URL``). No tracking pixel, no redirected links.
+
+    Raises:
+        ValueError: *language* is not one of the site's languages.
+    """
+    if language not in LANGUAGE_CODES:
+        raise ValueError(f"Unknown language {language!r}.")
+    with translation.override(language):
+        unsubscribe = absolute_url(reverse("newsletter:unsubscribe", args=[UNSUBSCRIBE_MARK]))
+        preferences = absolute_url(reverse("newsletter:preferences", args=[PREFERENCES_MARK]))
+        text = str(getattr(campaign, f"text_{language}", "") or "").strip()
+        posts = [
+            {
+                "title": post.title,
+                "intro": post.intro,
+                "date": post.date,
+                "url": absolute_url(post.get_url() or ""),
+                "lang": post.locale.language_code,
+            }
+            for post in campaign_posts_for_language(campaign, language)
+        ]
+        context: dict[str, Any] = {
+            "language": language,
+            "subject": campaign_subject(campaign, language),
+            "text": text,
+            "text_html": linebreaks(text),
+            "posts": posts,
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": preferences,
+            "site_url": settings.SITE_BASE_URL,
+        }
+        html = render_to_string("newsletter/campaign/mail.html", context)
+        plain = render_to_string("newsletter/campaign/mail.txt", context)
+    return RenderedMail(language, context["subject"], plain, html, unsubscribe)
+
+
+def build_message(
+    mail: RenderedMail,
+    *,
+    to: str,
+    message_id: str,
+    unsubscribe_token: str,
+    preferences_token: str,
+    subject_prefix: str = "",
+    connection: Any = None,
+) -> EmailMultiAlternatives:
+    """The multipart (text + HTML) message of *mail* for one recipient: the tokens put in place of the
+    marks, ``Message-ID``, ``List-Unsubscribe`` (RFC 2369 §3.2; plus a ``mailto:`` when
+    ``NEWSLETTER_UNSUBSCRIBE_MAILTO`` is set) and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``
+    (RFC 8058 §3.1).
+
+    Args:
+        to: the recipient's address.
+        message_id: ``<…@…>``, fixed on the delivery before its first attempt.
+    """
+
+    def fill(value: str) -> str:
+        return value.replace(UNSUBSCRIBE_MARK, unsubscribe_token).replace(PREFERENCES_MARK, preferences_token)
+
+    unsubscribe = f"<{fill(mail.unsubscribe_url)}>"
+    mailto = getattr(settings, "NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+    if mailto:
+        unsubscribe += f", <mailto:{mailto}?subject=unsubscribe>"
+    message = EmailMultiAlternatives(
+        subject_prefix + mail.subject,
+        fill(mail.text),
+        from_email(),
+        [to],
+        connection=connection,
+        headers={
+            "Message-ID": message_id,
+            "List-Unsubscribe": unsubscribe,
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(fill(mail.html), "text/html")
+    return message
+
+
+def send_test(campaign: Campaign, *, language: str, to: str) -> None:
+    """Send *campaign* in *language* to *to* now, ``[TEST]`` before the subject; no delivery row,
+    not counted. The links carry tokens of no subscriber (they open the "invalid link" page).
+
+    Raises:
+        smtplib.SMTPException, OSError: the mail server refused or could not be reached.
+    """
+    mail = render_campaign(campaign, language)
+    build_message(
+        mail,
+        to=to,
+        message_id=new_message_id(),
+        unsubscribe_token=tokens.unsubscribe_token(0, to, campaign.pk),
+        preferences_token=tokens.preferences_token(0, to),
+        subject_prefix=TEST_PREFIX,
+    ).send()
+
+
+# --- The sending chunk -------------------------------------------------------------------------
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk did: counts of deliveries sent, failed (refused or skipped), and why it stopped:
+    ``"done"`` (nothing waits), ``"time"`` (chunk length reached), ``"cancelled"``, ``"lease"``
+    (another worker holds the campaign), ``"connection"`` (mail server unreachable; retry later)."""
+
+    sent: int = 0
+    failed: int = 0
+    stopped: str = "done"
+    errors: list[str] = field(default_factory=list)
+
+
+class LeaseLost(Exception):
+    """The campaign is no longer ``sending`` or another chunk holds its lease."""
+
+
+def lease_take(campaign_id: int, *, now: dt.datetime, seconds: float) -> dt.datetime | None:
+    """Take the sending lease of campaign *campaign_id* for *seconds*, if it is ``sending`` and its
+    lease is free or expired: one conditional ``UPDATE`` (atomic on SQLite and PostgreSQL).
+
+    Returns:
+        The lease's end (the value to hold), or ``None`` when not taken.
+    """
+    until = now + dt.timedelta(seconds=seconds)
+    taken = (
+        Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING)
+        .exclude(sender_lease_until__gt=now)
+        .update(sender_lease_until=until)
+    )
+    return until if taken else None
+
+
+def lease_release(campaign_id: int, until: dt.datetime) -> None:
+    """Give the lease back (only if still ours)."""
+    Campaign.objects.filter(pk=campaign_id, sender_lease_until=until).update(sender_lease_until=None)
+
+
+def _mark_failed(delivery_id: int, error: str) -> None:
+    Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, error=error[:500])
+
+
+def _is_recipient_refusal(error: Exception) -> bool:
+    """A refusal of this one message (RFC 5321 5xx to RCPT or DATA), as opposed to a server or
+    connection problem that calls for a later retry."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+
+
+def send_chunk(
+    campaign_id: int,
+    *,
+    lease_until: dt.datetime,
+    seconds: float | None = None,
+    rate: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ChunkResult:
+    """Send the waiting deliveries of campaign *campaign_id* for at most *seconds* seconds.
+
+    The caller holds the lease *lease_until* (:func:`lease_take`). Deliveries are taken in id order,
+    ``sending`` ones (left by a crash) and ``pending`` ones alike; a ``sending`` one is sent again with
+    its Message-ID. Each message: ``UPDATE … SET status='sending'`` on the condition that the campaign
+    is still ``sending`` under our lease (so a cancellation or a lost lease stops at the next
+    message), the SMTP transaction, then ``sent`` (and the subscriber's soft-bounce count reset) in
+    one commit. A refusal of the recipient marks the delivery ``failed`` with the server's answer;
+    a subscriber erased, unsubscribed or suspended since the deliveries were made is skipped
+    (``failed``, with the reason); any other SMTP or network error ends the chunk (``"connection"``)
+    with the delivery left ``sending`` for the next chunk.
+
+    Args:
+        seconds: chunk length (default ``NEWSLETTER_CHUNK_SECONDS``).
+        rate: messages per second (default ``NEWSLETTER_RATE_PER_SECOND``; 0 = no limit).
+        clock, sleep: the monotonic clock and sleep function (tests pass fakes).
+    """
+    seconds = chunk_seconds() if seconds is None else seconds
+    bucket = TokenBucket(rate_per_second() if rate is None else rate, clock=clock, sleep=sleep)
+    end = clock() + seconds
+    result = ChunkResult()
+    campaign = Campaign.objects.get(pk=campaign_id)
+    rendered: dict[str, RenderedMail] = {}
+    connection = get_connection(fail_silently=False)
+    opened = False
+    last_pk = 0
+    try:
+        while True:
+            batch = list(
+                Delivery.objects.filter(
+                    campaign_id=campaign_id,
+                    status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+                    pk__gt=last_pk,
+                )
+                .select_related("subscriber")
+                .only(
+                    "pk",
+                    "message_id",
+                    "attempts",
+                    "subscriber__id",
+                    "subscriber__email",
+                    "subscriber__language",
+                    "subscriber__status",
+                    "subscriber__soft_bounces",
+                )
+                .order_by("pk")[:FETCH_BATCH]
+            )
+            if not batch:
+                result.stopped = "done"
+                return result
+            for delivery in batch:
+                last_pk = delivery.pk
+                if clock() >= end:
+                    result.stopped = "time"
+                    return result
+                subscriber = delivery.subscriber
+                if subscriber is None or subscriber.status != SubscriberStatus.ACTIVE:
+                    reason = (
+                        "The subscriber was erased before the mail was sent."
+                        if subscriber is None
+                        else f"Not sent: the subscriber is {subscriber.status} since the campaign started."
+                    )
+                    _mark_failed(delivery.pk, reason)
+                    result.failed += 1
+                    continue
+                if delivery.attempts >= MAX_ATTEMPTS:
+                    _mark_failed(delivery.pk, f"Given up after {delivery.attempts} attempts.")
+                    result.failed += 1
+                    continue
+                bucket.wait()
+                claimed = Delivery.objects.filter(
+                    pk=delivery.pk,
+                    status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+                    campaign__status=CampaignStatus.SENDING,
+                    campaign__sender_lease_until=lease_until,
+                ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+                if not claimed:
+                    state = Campaign.objects.filter(pk=campaign_id).values("status", "sender_lease_until").first()
+                    if state is None or state["status"] != CampaignStatus.SENDING:
+                        result.stopped = "cancelled"
+                        return result
+                    if state["sender_lease_until"] != lease_until:
+                        result.stopped = "lease"
+                        return result
+                    continue  # done meanwhile by someone else: nothing to send
+                language = subscriber.language if subscriber.language in LANGUAGE_CODES else settings.LANGUAGE_CODE
+                if language not in rendered:
+                    rendered[language] = render_campaign(campaign, language)
+                message = build_message(
+                    rendered[language],
+                    to=subscriber.email,
+                    message_id=delivery.message_id,
+                    unsubscribe_token=tokens.unsubscribe_token(subscriber.pk, subscriber.email, campaign_id),
+                    preferences_token=tokens.preferences_token(subscriber.pk, subscriber.email),
+                    connection=connection,
+                )
+                try:
+                    if not opened:
+                        connection.open()
+                        opened = True
+                    connection.send_messages([message])
+                except (smtplib.SMTPException, OSError) as error:
+                    if _is_recipient_refusal(error):
+                        _mark_failed(delivery.pk, _smtp_error_text(error))
+                        result.failed += 1
+                        continue
+                    logger.warning("Campaign %s: mail server error, retrying later: %s", campaign_id, error)
+                    result.errors.append(str(error))
+                    result.stopped = "connection"
+                    return result
+                except ValueError as error:  # a header Django refuses (BadHeaderError): this message only
+                    _mark_failed(delivery.pk, str(error))
+                    result.failed += 1
+                    continue
+                # The server accepted the message (250): record it at once. A crash before this
+                # commit is the documented window in which the message is sent again.
+                with transaction.atomic():
+                    Delivery.objects.filter(pk=delivery.pk).update(
+                        status=DeliveryStatus.SENT, sent_at=timezone.now(), error=""
+                    )
+                    if subscriber.soft_bounces:
+                        Subscriber.objects.filter(pk=subscriber.pk).update(soft_bounces=0)
+                result.sent += 1
+    finally:
+        if opened:
+            try:
+                connection.close()
+            except Exception:  # the connection may already be gone
+                logger.debug("Closing the SMTP connection failed.", exc_info=True)
+
+
+def _smtp_error_text(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        parts = []
+        for address, (code, text) in error.recipients.items():
+            message = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+            parts.append(f"{address}: {code} {message}")
+        return "; ".join(parts)
+    if isinstance(error, smtplib.SMTPResponseException):
+        message = (
+            error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        )
+        return f"{error.smtp_code} {message}"
+    return str(error)
