@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck check bench bench-search bench-permits bench-screening messages setup clean-db help otp pdf-libraries
+.PHONY: run test lint typecheck check bench bench-search bench-permits bench-screening bench-newsletter messages setup clean-db help otp pdf-libraries
 
 help:
 	@echo "make run    - install, migrate, load the organisation data, create demo accounts, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make otp    - the current two-factor code of the demo accounts (demo mode)"
 	@echo "make bench-search - workspace search over 100,000 generated records (SQLite; BENCH_DATABASE_URL for PostgreSQL)"
 	@echo "make bench-screening - screening accuracy and speed against nomenklatura (needs ../shared/data)"
+	@echo "make bench-newsletter - a campaign to 10,000 subscribers through a local SMTP server, worker killed midway"
 	@echo "make bench-permits - casework queue and case page at 100,000 cases / 1,000,000 goods lines (PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -94,6 +95,11 @@ bench-search: $(VENV)/.installed messages
 # (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bi_permits_bench, dropped and made again).
 bench-permits: $(VENV)/.installed messages
 	$(PY) bench/permits.py
+
+# Newsletter sending (bench/newsletter.py): 10,000 subscribers on a fresh SQLite file, aiosmtpd on
+# 127.0.0.1, the worker killed with SIGKILL midway and restarted; counts duplicates and missing mails.
+bench-newsletter: $(VENV)/.installed messages
+	$(PY) bench/newsletter.py
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -31,7 +31,8 @@ from brussels_international.newsletter.models import (
 from brussels_international.newsletter.sending import TokenBucket, lease_release, lease_take, send_chunk
 from brussels_international.newsletter.tasks import send_campaign_chunk
 
-from .campaign_fixtures import blog, comms, make_campaign, make_post, make_subscriber, topics  # noqa: F401
+from .campaign_fixtures import *  # noqa: F403 (the fixtures comms, topics, blog)
+from .campaign_fixtures import make_campaign, make_post, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ class CancellingBackend(LocmemBackend):
         return len(messages)
 
 
-def _started(comms: Any, **campaign: Any) -> Campaign:  # noqa: F811
+def _started(comms: Any, **campaign: Any) -> Campaign:
     """A campaign scheduled for now and started (deliveries made), not sent yet."""
     made = make_campaign(comms, **campaign)
     campaign_schedule(actor=comms, campaign=made, send_at=None)
@@ -107,7 +108,7 @@ def _recipients() -> list[str]:
     return sorted(address for message in mail.outbox for address in message.to)
 
 
-def test_start_makes_one_delivery_per_active_subscriber_of_the_topics(comms, topics):  # noqa: F811
+def test_start_makes_one_delivery_per_active_subscriber_of_the_topics(comms, topics):
     fr = make_subscriber("fr@example.org", topics=[topics["events"]])
     nl = make_subscriber("nl@example.org", language="nl", topics=[topics["events"], topics["europe"]])
     make_subscriber("other-topic@example.org", topics=[topics["europe"]])
@@ -125,7 +126,7 @@ def test_start_makes_one_delivery_per_active_subscriber_of_the_topics(comms, top
     assert Delivery.objects.filter(campaign=campaign).count() == 2
 
 
-def test_no_topics_means_every_active_subscriber_each_in_their_language(comms, mailoutbox):  # noqa: F811
+def test_no_topics_means_every_active_subscriber_each_in_their_language(comms, mailoutbox):
     make_subscriber("fr@example.org")
     make_subscriber("nl@example.org", language="nl")
     make_subscriber("en@example.org", language="en")
@@ -145,7 +146,7 @@ def test_no_topics_means_every_active_subscriber_each_in_their_language(comms, m
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_mail_is_multipart_with_unsubscribe_headers_and_a_fixed_message_id(comms, mailoutbox, settings):  # noqa: F811
+def test_the_mail_is_multipart_with_unsubscribe_headers_and_a_fixed_message_id(comms, mailoutbox, settings):
     settings.NEWSLETTER_FROM_EMAIL = "The Brussels Globe <globe@brussels.example>"
     settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "unsubscribe@brussels.example"
     subscriber = make_subscriber("Anne@Example.org", language="nl")
@@ -181,7 +182,7 @@ def test_the_mail_is_multipart_with_unsubscribe_headers_and_a_fixed_message_id(c
     assert (delivery.status, delivery.attempts, delivery.sent_at) == ("sent", 1, NOW)
 
 
-def test_the_unsubscribe_link_is_the_one_reverse_builds(comms):  # noqa: F811
+def test_the_unsubscribe_link_is_the_one_reverse_builds(comms):
     campaign = make_campaign(comms)
     rendered = sending.render_campaign(campaign, "en")
     token = tokens.unsubscribe_token(7, "x@example.org", campaign.pk)
@@ -196,7 +197,7 @@ def test_the_unsubscribe_link_is_the_one_reverse_builds(comms):  # noqa: F811
     assert expected.startswith("http://127.0.0.1:8000/en/newsletter/unsubscribe/")
 
 
-def test_posts_come_in_the_subscribers_language_when_translated(comms, blog, mailoutbox):  # noqa: F811
+def test_posts_come_in_the_subscribers_language_when_translated(comms, blog, mailoutbox):
     translated = make_post(blog, "Expo 2030", intro="Le pavillon", translations={"nl": "Expo 2030 (NL)"})
     french_only = make_post(blog, "Sommet de Lomé", date="2026-04-01")
     make_subscriber("nl@example.org", language="nl")
@@ -214,7 +215,7 @@ def test_posts_come_in_the_subscribers_language_when_translated(comms, blog, mai
 
 
 @pytest.mark.parametrize("error", [smtplib.SMTPServerDisconnected, RuntimeError])
-def test_an_interrupted_chunk_resumes_and_everyone_gets_the_mail_once(comms, mailoutbox, settings, error):  # noqa: F811
+def test_an_interrupted_chunk_resumes_and_everyone_gets_the_mail_once(comms, mailoutbox, settings, error):
     settings.EMAIL_BACKEND = f"{BACKEND}.FailAfterBackend"
     FailAfterBackend.AFTER, FailAfterBackend.sent, FailAfterBackend.ERROR, FailAfterBackend.DELIVER = 3, 0, error, False
     for n in range(8):
@@ -239,7 +240,7 @@ def test_an_interrupted_chunk_resumes_and_everyone_gets_the_mail_once(comms, mai
     assert Delivery.objects.get(campaign=campaign, subscriber__email="s3@example.org").attempts == 2
 
 
-def test_a_crash_after_the_server_accepted_resends_with_the_same_message_id(comms, mailoutbox, settings):  # noqa: F811
+def test_a_crash_after_the_server_accepted_resends_with_the_same_message_id(comms, mailoutbox, settings):
     """The documented window: accepted (250) but not yet recorded. The copy keeps its Message-ID."""
     settings.EMAIL_BACKEND = f"{BACKEND}.FailAfterBackend"
     FailAfterBackend.AFTER, FailAfterBackend.sent, FailAfterBackend.ERROR, FailAfterBackend.DELIVER = (
@@ -261,7 +262,7 @@ def test_a_crash_after_the_server_accepted_resends_with_the_same_message_id(comm
     assert copies[0] == copies[1] == Delivery.objects.get(subscriber__email="b@example.org").message_id
 
 
-def test_a_refused_recipient_fails_and_the_others_are_sent(comms, mailoutbox, settings):  # noqa: F811
+def test_a_refused_recipient_fails_and_the_others_are_sent(comms, mailoutbox, settings):
     settings.EMAIL_BACKEND = f"{BACKEND}.RefusingBackend"
     make_subscriber("a@example.org")
     make_subscriber("refused@example.org")
@@ -279,7 +280,7 @@ def test_a_refused_recipient_fails_and_the_others_are_sent(comms, mailoutbox, se
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SENT
 
 
-def test_a_cancelled_campaign_stops_at_the_next_message(comms, mailoutbox, settings):  # noqa: F811
+def test_a_cancelled_campaign_stops_at_the_next_message(comms, mailoutbox, settings):
     settings.EMAIL_BACKEND = f"{BACKEND}.CancellingBackend"
     CancellingBackend.actor, CancellingBackend.count = comms, 0
     for n in range(5):
@@ -297,7 +298,7 @@ def test_a_cancelled_campaign_stops_at_the_next_message(comms, mailoutbox, setti
     assert len(mailoutbox) == 2
 
 
-def test_a_subscriber_erased_or_unsubscribed_after_the_start_is_skipped(comms, mailoutbox):  # noqa: F811
+def test_a_subscriber_erased_or_unsubscribed_after_the_start_is_skipped(comms, mailoutbox):
     make_subscriber("kept@example.org")
     erased = make_subscriber("erased@example.org")
     left = make_subscriber("left@example.org")
@@ -315,7 +316,7 @@ def test_a_subscriber_erased_or_unsubscribed_after_the_start_is_skipped(comms, m
     ]
 
 
-def test_a_sent_mail_resets_the_soft_bounce_count(comms, mailoutbox):  # noqa: F811
+def test_a_sent_mail_resets_the_soft_bounce_count(comms, mailoutbox):
     subscriber = make_subscriber("soft@example.org")
     Subscriber.objects.filter(pk=subscriber.pk).update(soft_bounces=2)
     campaign = _started(comms)
@@ -325,7 +326,7 @@ def test_a_sent_mail_resets_the_soft_bounce_count(comms, mailoutbox):  # noqa: F
     assert Subscriber.objects.get(pk=subscriber.pk).soft_bounces == 0
 
 
-def test_the_lease_lets_one_chunk_at_a_time_and_expires(comms):  # noqa: F811
+def test_the_lease_lets_one_chunk_at_a_time_and_expires(comms):
     make_subscriber("a@example.org")
     campaign = _started(comms)
     now = timezone.now()
@@ -341,7 +342,7 @@ def test_the_lease_lets_one_chunk_at_a_time_and_expires(comms):  # noqa: F811
     assert Delivery.objects.get(campaign=campaign).status == DeliveryStatus.PENDING
 
 
-def test_a_chunk_hands_over_when_its_time_is_up(comms, mailoutbox):  # noqa: F811
+def test_a_chunk_hands_over_when_its_time_is_up(comms, mailoutbox):
     for n in range(4):
         make_subscriber(f"s{n}@example.org")
     campaign = _started(comms)
