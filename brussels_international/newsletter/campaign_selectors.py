@@ -116,10 +116,3 @@ def campaign_list(*, status: str = "") -> QuerySet[Campaign]:
     if status:
         campaigns = campaigns.filter(status=status)
     return campaigns.annotate(**FIGURES).order_by("-created_at", "-pk")
-
-
-def campaign_waiting_ids() -> list[int]:
-    """Ids of campaigns being sent (``sending``), for the resume at worker start."""
-    from .models import CampaignStatus
-
-    return list(Campaign.objects.filter(status=CampaignStatus.SENDING).values_list("pk", flat=True))
