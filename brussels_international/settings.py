@@ -14,6 +14,8 @@ Environment variables (all optional in development):
   already redirects.
 - ``SCREENING_EU_TOKEN``: the token of the EU financial sanctions file download address;
   ``SCREENING_DOWNLOAD_TIMEOUT``: seconds allowed per list file download (default 120).
+- ``NEWSLETTER_WEBHOOK_SECRET``: shared secret of the mail provider's bounce webhook (HMAC-SHA256,
+  ``newsletter/bounces.py``); empty (default): the webhook refuses every call.
 """
 
 from __future__ import annotations
@@ -303,6 +305,7 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NEWSLETTER_WEBHOOK_SECRET = os.environ.get("NEWSLETTER_WEBHOOK_SECRET", "")
 
 # --- Newsletter sending (newsletter/sending.py): From address, messages per second (0 = no
 # limit), seconds per sending chunk, optional mailto for List-Unsubscribe (RFC 2369).

@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import campaign_views
+from .subscriber_hooks import NEWSLETTER_MENU_HOOK
 
 app_name = "newsletter_campaigns"
 urlpatterns = [
@@ -33,9 +34,7 @@ class CampaignMenuItem(MenuItem):
         return bool(request.user.has_perm("newsletter.view_campaign"))
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(NEWSLETTER_MENU_HOOK)
 def register_campaign_menu_item() -> MenuItem:
-    """ "Newsletter campaigns" in the workspace menu, for users who may see campaigns."""
-    return CampaignMenuItem(
-        _("Newsletter campaigns"), reverse("newsletter_campaigns:list"), icon_name="mail", order=260
-    )
+    """ "Campaigns" in the workspace's "Newsletter" submenu, for users who may see campaigns."""
+    return CampaignMenuItem(_("Campaigns"), reverse("newsletter_campaigns:list"), icon_name="mail", order=100)

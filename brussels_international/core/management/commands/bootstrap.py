@@ -50,6 +50,7 @@ class Command(BaseCommand):
         self._load_military_list()
         self._load_dual_use_list()
         call_command("load_permits_reference", stdout=self.stdout)
+        call_command("load_newsletter_topics", stdout=self.stdout)
         with translation.override("en"):  # the report in the language of the other lines
             call_command("load_arms_embargoes", stdout=self.stdout)
         self._load_un_list()

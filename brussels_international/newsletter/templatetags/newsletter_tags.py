@@ -1,0 +1,41 @@
+"""``{% newsletter_footer_form %}``: the subscription form in the footer of every public page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.db import DatabaseError
+
+from ..forms import CONSENT_WORDING, SubscribeForm
+from ..models import Topic
+
+register = template.Library()
+
+FOOTER_AUTO_ID = "newsletter-footer-%s"
+"""Field ids of the footer form, distinct from those of a form in the page itself."""
+
+
+@register.inclusion_tag("newsletter/includes/footer_form.html", takes_context=True)
+def newsletter_footer_form(context: template.Context) -> dict[str, Any]:
+    """The footer's subscription form (language preselected to the page language, active topics).
+
+    Hidden on the full subscription page, which shows the same form. Without a database (an error
+    page while it is down) the form is left out rather than breaking the page.
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "newsletter:subscribe":
+        return {"show": False}
+    form = SubscribeForm(auto_id=FOOTER_AUTO_ID)
+    try:
+        has_topics = Topic.objects.filter(active=True).exists()
+    except DatabaseError:
+        return {"show": False}
+    return {
+        "show": True,
+        "form": form,
+        "has_topics": has_topics,
+        "consent_wording": CONSENT_WORDING,
+        "request": request,
+    }
