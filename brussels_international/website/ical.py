@@ -73,7 +73,9 @@ def event_component(event: EventPage, *, request: HttpRequest) -> icalendar.Even
     if event.organiser is not None:
         page = organiser_url(event.organiser)
         address = request.build_absolute_uri(page) if page else request.build_absolute_uri("/")
-        component.add("organizer", icalendar.vCalAddress.new(address, cn=event.organiser.name))
+        organizer = icalendar.vCalAddress(address)  # the unit's page (RFC 5545 §3.3.3: a URI)
+        organizer.params["CN"] = event.organiser.name
+        component.add("organizer", organizer)
     if event.online_url and _location(event) != event.online_url:
         component.add("conference", event.online_url, parameters={"VALUE": "URI"})
     return component
