@@ -132,7 +132,7 @@ class WallClockDateTimeField(forms.DateTimeField):
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if result is None:
-            result = forms.BaseTemporalField.to_python(self, text)  # the input formats, naive
+            result = forms.fields.BaseTemporalField.to_python(self, text)  # the input formats, naive
         return result
 
     def prepare_value(self, value: Any) -> Any:

@@ -68,7 +68,7 @@ def event_component(event: EventPage, *, request: HttpRequest) -> icalendar.Even
         description=event.intro or None,
         location=_location(event) or None,
         url=request.build_absolute_uri(event.get_url(request) or ""),
-        status="CANCELLED" if event.cancelled else "CONFIRMED",
+        status=icalendar.STATUS.CANCELLED if event.cancelled else icalendar.STATUS.CONFIRMED,
     )
     if event.organiser is not None:
         page = organiser_url(event.organiser)
