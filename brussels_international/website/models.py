@@ -26,6 +26,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,7 @@ from brussels_international.core.i18n import TranslatedFieldsMixin
 from brussels_international.directory import selectors
 from brussels_international.directory.directorate import directorate_facts
 
-from . import structured_data, vcard, worldmap
+from . import event_selectors, events, ical, structured_data, vcard, worldmap
 
 
 class BasePage(Page):
@@ -334,7 +335,11 @@ class BlogPostPage(BasePage):
 
 
 class EventIndexPage(RoutablePageMixin, BasePage):
-    """The events calendar (upcoming and past) and the iCalendar feed of all events."""
+    """The events calendar (upcoming and past, by month) and the iCalendar feed of all events.
+
+    Routes: ``""`` the listing (``?period=past``, ``?month=YYYY-MM``, ``?page=N``; see
+    :func:`events.listing_context`); ``ics/`` the iCalendar feed of every event of this language.
+    """
 
     parent_page_types = ["website.HomePage"]
     subpage_types = ["website.EventPage"]
@@ -342,13 +347,26 @@ class EventIndexPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("events page")
 
+    @path("")
+    def index_view(self, request: HttpRequest) -> HttpResponse:
+        context, status = events.listing_context(self, request)
+        response = self.render(request, context_overrides=context)
+        response.status_code = status
+        return response
 
-class EventPage(BasePage):
-    """One event: start and end (stored in UTC, shown in the event's time zone), venue, organiser
-    unit and registration link; ``ics/`` gives its iCalendar file."""
+    @path("ics/")
+    def feed_view(self, request: HttpRequest) -> HttpResponse:
+        return ical.feed_response(self, event_selectors.feed_events(self), request=request)
+
+
+class EventPage(RoutablePageMixin, BasePage):
+    """One event: start and end (stored in UTC, typed and shown in the event's time zone), venue,
+    organiser unit and registration link; ``ics/`` gives its iCalendar file. A cancelled event stays
+    visible, marked as cancelled, and leaves the iCalendar feed."""
 
     parent_page_types = ["website.EventIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = events.EventPageForm
 
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
@@ -367,10 +385,17 @@ class EventPage(BasePage):
         related_name="events",
     )
     registration_url = models.URLField(_("registration link"), blank=True)
+    cancelled = models.BooleanField(
+        _("cancelled"), default=False, help_text=_("Shown on the page; the event leaves the calendar feed.")
+    )
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel([FieldPanel("starts_at"), FieldPanel("ends_at"), FieldPanel("time_zone")], heading=_("Dates")),
+        MultiFieldPanel(
+            [FieldPanel("time_zone"), FieldPanel("starts_at"), FieldPanel("ends_at"), FieldPanel("cancelled")],
+            heading=_("Dates"),
+            help_text=_("Type the start and end in the event's time zone: an event in Tokyo is typed in Tokyo time."),
+        ),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("address"), FieldPanel("online_url")], heading=_("Place")),
         FieldPanel("organiser"),
         FieldPanel("registration_url"),
@@ -384,5 +409,30 @@ class EventPage(BasePage):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, ValidationError] = {}
+        try:
+            events.validate_time_zone(self.time_zone)
+        except ValidationError as error:
+            errors["time_zone"] = error
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
-            raise ValidationError({"ends_at": _("The event cannot end before it starts.")})
+            errors["ends_at"] = ValidationError(_("The event cannot end before it starts."), code="end_before_start")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        when = events.event_when(self)
+        unit_url = events.organiser_url(self.organiser)
+        context.update(
+            when=when,
+            organiser_link=unit_url,
+            is_over=self.ends_at < timezone.now(),
+            registration_host=events.url_host(self.registration_url),
+            online_host=events.url_host(self.online_url),
+            jsonld=events.event_graph(self, request=request, organiser_url=unit_url, when=when),
+        )
+        return context
+
+    @path("ics/")
+    def ics_view(self, request: HttpRequest) -> HttpResponse:
+        return ical.event_response(self, request=request)
