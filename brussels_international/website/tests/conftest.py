@@ -11,3 +11,12 @@ def site(db, seed_organisation):
     """``setup_site`` run on the factories' organisation; returns the organisation dict."""
     call_command("setup_site", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return seed_organisation
+
+
+@pytest.fixture
+def blog(site):  # type: ignore[no-untyped-def]
+    """The blog index pages of ``setup_site`` by language, ``{"fr": ..., "nl": ..., "en": ...}``
+    (``setup_site`` also creates the reference categories and the "Blog review" workflow)."""
+    from brussels_international.website.models import BlogIndexPage
+
+    return {index.locale.language_code: index for index in BlogIndexPage.objects.select_related("locale")}
