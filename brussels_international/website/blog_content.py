@@ -1,8 +1,9 @@
 """Reference categories of the blog and, in demo mode, three invented demo posts.
 
 - :data:`CATEGORIES`: created by ``manage.py setup_site`` (:func:`blog_categories_setup`) when
-  missing; afterwards the Communication team edits them in the workspace ("Blog categories"), and
-  a category edited or deleted there is never put back or overwritten.
+  missing (by slug); the Communication team edits them in the workspace ("Blog categories"): names
+  edited there are kept, and a reference category deleted there is created again by the next
+  ``setup_site`` (delete it from :data:`CATEGORIES` too to drop it for good).
 - :data:`DEMO_POSTS`: ``manage.py load_demo_blog`` (run by ``bootstrap`` in demo mode only) writes
   them in French and translates them into Dutch and English. Their texts are invented for the
   demonstration (they describe the units' missions as published in ``shared/seed``); their authors

@@ -50,9 +50,11 @@ class Command(BaseCommand):
                     continue
                 for key, page in source_pages.items():
                     self._translation(page, locale, PAGES[key][1][code], created)
-            created += [f"blog category {slug}" for slug in blog_categories_setup()]
+            categories = blog_categories_setup()
             blog_moderation_setup()
         invalidate_navigation()
+        for slug in categories:
+            self.stdout.write(f"created blog category {slug}")
         if created:
             for line in created:
                 self.stdout.write(f"created {line}")
