@@ -11,10 +11,6 @@ from django.utils.text import slugify
 from brussels_international.website.models import BlogCategory, BlogIndexPage, BlogPostPage
 
 
-def category(slug: str) -> BlogCategory:
-    return BlogCategory.objects.get(slug=slug)
-
-
 def make_post(
     index: BlogIndexPage,
     title: str,
