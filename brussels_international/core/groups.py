@@ -34,12 +34,15 @@ class GroupSpec:
     ``add``, ``change``, ``delete``, ``view`` and the model's own permissions
     (codename ``<action>_<model>``, e.g. ``assign_letter``). Every group gets ``wagtailadmin.access_admin``.
     ``edit_pages`` grants add/change/publish on the public site's page tree.
+    ``blog_author`` grants add/change (no publish) on the blog index pages: the group writes draft
+    posts and submits them to the "Blog review" workflow (``website/moderation.py``).
     """
 
     name: str
     description: str
     permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     edit_pages: bool = False
+    blog_author: bool = False
 
 
 def _all(actions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -143,6 +146,7 @@ GROUPS: tuple[GroupSpec, ...] = (
         "Bilateral Relations",
         "Bilateral Relations, Public Relations and Protocol unit: keeps the partners.",
         {**_all(VIEW), "directory.partner": EDIT, **LETTERS_UNIT, **CONTROL_LISTS_VIEW},
+        blog_author=True,
     ),
     GroupSpec(
         "Multilateral and Europe",
@@ -156,13 +160,20 @@ GROUPS: tuple[GroupSpec, ...] = (
             **LETTERS_UNIT,
             **CONTROL_LISTS_VIEW,
         },
+        blog_author=True,
     ),
     GroupSpec(
         "EU Delegation",
         "Delegation of the Region to the EU: keeps the EU policy areas.",
         {**_all(VIEW), "directory.topic": EDIT, **LETTERS_UNIT, **CONTROL_LISTS_VIEW},
+        blog_author=True,
     ),
-    GroupSpec("Finance and Travel", "Finance and Travel unit.", {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_VIEW}),
+    GroupSpec(
+        "Finance and Travel",
+        "Finance and Travel unit.",
+        {**_all(VIEW), **LETTERS_UNIT, **CONTROL_LISTS_VIEW},
+        blog_author=True,
+    ),
     GroupSpec(
         "Permits",
         "Permits unit (arms, military and dual-use goods).",
@@ -175,6 +186,7 @@ GROUPS: tuple[GroupSpec, ...] = (
             **EMBARGOES_KEEP,
             **SCREENINGS_UNIT,
         },
+        blog_author=True,
     ),
 )
 
@@ -218,4 +230,33 @@ def groups_setup() -> list[str]:
                     GroupPagePermission.objects.create(
                         group=group, page=root, permission=_permission("wagtailcore", codename)
                     )
+    blog_authors_setup()
+    return created
+
+
+BLOG_INDEX_TYPE = ("website", "blogindexpage")
+BLOG_AUTHOR_PAGE_PERMISSIONS = ("add_page", "change_page")
+
+
+@transaction.atomic
+def blog_authors_setup() -> int:
+    """Give each existing group of :data:`GROUPS` with ``blog_author`` the page permissions
+    :data:`BLOG_AUTHOR_PAGE_PERMISSIONS` (add and edit, not publish) on every blog index page.
+
+    Idempotent. Called by :func:`groups_setup` and by ``setup_site`` once the blog pages exist.
+    Returns the number of permissions created.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import GroupPagePermission, Page
+
+    content_type = ContentType.objects.filter(app_label=BLOG_INDEX_TYPE[0], model=BLOG_INDEX_TYPE[1]).first()
+    if content_type is None:
+        return 0
+    pages = list(Page.objects.filter(content_type=content_type))
+    perms = [_permission("wagtailcore", codename) for codename in BLOG_AUTHOR_PAGE_PERMISSIONS]
+    created = 0
+    for group in Group.objects.filter(name__in=[spec.name for spec in GROUPS if spec.blog_author]):
+        for page in pages:
+            for perm in perms:
+                created += GroupPagePermission.objects.get_or_create(group=group, page=page, permission=perm)[1]
     return created

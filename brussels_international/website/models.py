@@ -38,6 +38,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from brussels_international.core.i18n import TranslatedFieldsMixin
 from brussels_international.directory import selectors
@@ -273,13 +274,56 @@ class BlogPostTag(TaggedItemBase):
 
 
 class BlogIndexPage(RoutablePageMixin, BasePage):
-    """The blog *The Brussels Globe*: listing with filters and pagination, RSS and Atom feeds."""
+    """The blog *The Brussels Globe*: listing with filters and pagination, RSS and Atom feeds.
+
+    Routes (see :mod:`website.blog` and :mod:`website.feeds`): ``""`` the listing
+    (``?category=<slug>&tag=<slug>&author=<person slug>&year=<yyyy>&page=<n>``), ``rss/`` and
+    ``atom/`` (every post of the language), ``category/<slug>/rss/`` and ``category/<slug>/atom/``
+    (one category; 404 for an unknown one).
+    """
 
     parent_page_types = ["website.HomePage"]
     subpage_types = ["website.BlogPostPage"]
 
     class Meta:
         verbose_name = _("blog index page")
+
+    @path("")
+    def index_view(self, request: HttpRequest) -> HttpResponse:
+        from . import blog
+
+        return self.render(request, context_overrides=blog.listing_context(self, request))
+
+    @path("rss/")
+    def rss_view(self, request: HttpRequest) -> HttpResponse:
+        from .feeds import BlogRssFeed
+
+        return BlogRssFeed(self)(request)
+
+    @path("atom/")
+    def atom_view(self, request: HttpRequest) -> HttpResponse:
+        from .feeds import BlogAtomFeed
+
+        return BlogAtomFeed(self)(request)
+
+    @path("category/<slug:slug>/rss/")
+    def category_rss_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        from .feeds import BlogRssFeed
+
+        return BlogRssFeed(self, category=_category_or_404(slug))(request)
+
+    @path("category/<slug:slug>/atom/")
+    def category_atom_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        from .feeds import BlogAtomFeed
+
+        return BlogAtomFeed(self, category=_category_or_404(slug))(request)
+
+
+def _category_or_404(slug: str) -> BlogCategory:
+    category = BlogCategory.objects.filter(slug=slug).first()
+    if category is None:
+        raise Http404
+    return category
 
 
 class BlogPostPage(BasePage):
@@ -321,9 +365,25 @@ class BlogPostPage(BasePage):
         FieldPanel("tags"),
     ]
     search_fields = [*BasePage.search_fields, index.FilterField("date")]
+    # wagtail-localize: the French post is the source; its date, image, categories and authors are
+    # the same in every language (kept in sync); texts, the image's alternative text and the tags
+    # are translated. Many-to-many fields are left out by default, hence the explicit list.
+    override_translatable_fields = [
+        SynchronizedField("date"),
+        SynchronizedField("image"),
+        SynchronizedField("categories"),
+        SynchronizedField("authors"),
+    ]
 
     class Meta:
         verbose_name = _("blog post")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from . import blog
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(blog.post_context(self, request))
+        return context
 
     def clean(self) -> None:
         super().clean()

@@ -294,11 +294,13 @@ def test_schedule_tasks_is_idempotent(db_backend):
         call_command("schedule_tasks", stdout=out)
     assert "already queued" in out.getvalue()
     assert "Refresh of the sanctions lists: not queued (already queued, switched off in the settings" in out.getvalue()
-    # One run of each daily task: the core's reminders and the tasks apps register (licence expiry;
+    # One run of each recurring task: the core's reminders and the tasks apps register (licence expiry,
+    # scheduled publishing;
     # the refresh of the sanctions lists is off unless SCREENING_REFRESH_DAILY is set).
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
         "brussels_international.core.tasks.send_deadline_reminders",
         "brussels_international.permits.tasks.expire_licences",
+        "brussels_international.website.tasks.publish_scheduled_pages",  # every 5 minutes
     ]
     queued = DBTaskResult.objects.get(task_path="brussels_international.core.tasks.send_deadline_reminders")
     assert queued.status == TaskResultStatus.READY

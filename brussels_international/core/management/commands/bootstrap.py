@@ -61,6 +61,7 @@ class Command(BaseCommand):
             call_command("screening_load", "generic", str(demo_list), "--name", "demo-watch-list", stdout=self.stdout)
             call_command("load_demo_permits", stdout=self.stdout)
             call_command("load_demo_events", stdout=self.stdout)
+            call_command("load_demo_blog", stdout=self.stdout)
         if first_run or not IndexEntry.objects.exists():
             call_command("update_index", verbosity=0)
             self.stdout.write(f"Search index built: {IndexEntry.objects.count()} records.")

@@ -1,4 +1,6 @@
-"""``manage.py setup_site``: create the public site's pages in fr, nl and en (only what is missing).
+"""``manage.py setup_site``: create the public site's pages in fr, nl and en (only what is missing),
+the blog's reference categories (``website/blog_content.py``) and its "Blog review" workflow
+(``website/moderation.py``).
 
 Re-runnable: pages that exist (found by type under the French home page, and by translation
 for nl/en) are left as they are, so edits made in the workspace are kept. Wagtail's default
@@ -16,7 +18,9 @@ from django.db import transaction
 from wagtail.coreutils import find_available_slug
 from wagtail.models import Locale, Page, Site
 
+from brussels_international.website.blog_content import blog_categories_setup
 from brussels_international.website.content import PAGES
+from brussels_international.website.moderation import blog_moderation_setup
 from brussels_international.website.navigation import invalidate_navigation
 
 SOURCE_LANGUAGE = "fr"
@@ -46,7 +50,11 @@ class Command(BaseCommand):
                     continue
                 for key, page in source_pages.items():
                     self._translation(page, locale, PAGES[key][1][code], created)
+            categories = blog_categories_setup()
+            blog_moderation_setup()
         invalidate_navigation()
+        for slug in categories:
+            self.stdout.write(f"created blog category {slug}")
         if created:
             for line in created:
                 self.stdout.write(f"created {line}")
