@@ -34,6 +34,7 @@ from brussels_international.core.tests.auth import TEST_KEY, staff_login
 from brussels_international.core.two_factor import with_next
 from brussels_international.correspondence.models import Letter
 from brussels_international.directory.models import Partner, Person, Unit
+from brussels_international.newsletter.models import Campaign, Subscriber
 from brussels_international.permits.services import control_list_load_csv
 from brussels_international.permits.tests.factories import ApplicationFactory, submitted
 
@@ -49,6 +50,7 @@ def only(*allowed: str, refused: str = "home") -> dict[str, str]:
 
 
 PEOPLE_EDITORS = only("Administrator", "Director", "Communication")
+COMMUNICATION = only("Communication")
 LETTER_UNITS = {**only(*(n for n in GROUP_NAMES if n != "Communication"))}
 # A letter of the Permits unit: other units get 404 (its existence is not revealed).
 PERMITS_LETTER = {
@@ -111,6 +113,16 @@ MATRIX: list[tuple[str, str | None, dict[str, str]]] = [
     ("permits_cases:organisation", "organisation", LICENSING_RECORD),
     ("permits_cases:denials", None, LICENSING),
     ("permits_cases:denials_csv", None, LICENSING),
+    # Communication (issue 6): the newsletter and the blog's categories are the Communication team's.
+    ("newsletter_campaigns:list", None, COMMUNICATION),
+    ("newsletter_campaigns:create", None, COMMUNICATION),
+    ("newsletter_campaigns:detail", "campaign", COMMUNICATION),
+    ("newsletter-subscribers:index", None, COMMUNICATION),
+    ("newsletter-subscribers:inspect", "subscriber", COMMUNICATION),
+    ("newsletter-subscribers:delete", "subscriber", COMMUNICATION),
+    ("wagtailsnippets_newsletter_topic:list", None, COMMUNICATION),
+    ("wagtailsnippets_newsletter_topic:add", None, COMMUNICATION),
+    ("wagtailsnippets_website_blogcategory:list", None, COMMUNICATION),
 ]
 
 
@@ -171,6 +183,10 @@ def objects(settings, tmp_path) -> dict[str, object]:
         "user": User.objects.create_user("colleague", password="x" * 12),
         "control_list": ("military",),
         "control_list_entry": ("military", "ML1"),
+        "campaign": Campaign.objects.create(
+            title="Letter", subject_fr="Lettre", subject_nl="Brief", subject_en="Letter"
+        ),
+        "subscriber": Subscriber.objects.create(email="reader@example.org", language="nl", status="active"),
     }
 
 
