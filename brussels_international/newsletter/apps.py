@@ -11,6 +11,7 @@ class NewsletterConfig(AppConfig):
     def ready(self) -> None:
         from brussels_international.core.tasks import register_daily_schedule
 
+        from . import signals  # noqa: F401  (public page cache only)
         from .tasks import schedule_campaign_sending
 
         # ``manage.py schedule_tasks`` (run before the worker starts) resumes campaigns left sending.

@@ -351,3 +351,14 @@ def test_load_newsletter_topics_is_idempotent(db):
         ("europe", "Europe"),
         ("permits-export-control", "Permits and export control"),
     ]
+
+
+def test_a_topic_change_makes_cached_public_pages_stale(db):
+    from brussels_international.core.cache import public_cache_generation
+    from brussels_international.newsletter.models import Topic
+
+    before = public_cache_generation()
+    topic = Topic.objects.create(slug="expo", name_fr="Expo", name_nl="Expo", name_en="Expo")
+    assert public_cache_generation() == before + 1
+    topic.delete()
+    assert public_cache_generation() == before + 2

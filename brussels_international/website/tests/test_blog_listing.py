@@ -131,3 +131,14 @@ def test_listing_query_count_does_not_grow_with_posts(
 
 
 QUERIES = 17  # Wagtail routing 7, filter choices 4, count and page 2, prefetches 3, language versions 1
+
+
+def test_a_category_change_makes_cached_public_pages_stale(db):
+    from brussels_international.core.cache import public_cache_generation
+    from brussels_international.website.models import BlogCategory
+
+    before = public_cache_generation()
+    category = BlogCategory.objects.create(slug="expo", name_fr="Expo", name_nl="Expo", name_en="Expo")
+    assert public_cache_generation() == before + 1
+    category.delete()
+    assert public_cache_generation() == before + 2

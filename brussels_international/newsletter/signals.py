@@ -1,0 +1,18 @@
+"""Signals of the newsletter: cache invalidation only. The footer of every public page offers the
+active topics, so a change of a topic makes the cached public pages stale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from brussels_international.core.cache import public_cache_invalidate
+
+
+def _invalidate(sender: Any, **kwargs: Any) -> None:
+    public_cache_invalidate()
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_invalidate, sender="newsletter.Topic", dispatch_uid=f"newsletter-topic-{id(_signal)}")
