@@ -2,10 +2,11 @@
 
 Builds a fresh SQLite database in a temporary folder, migrates it, bulk-creates ``BENCH_SUBSCRIBERS``
 (10,000) active subscribers (fr/nl/en in turn) and one campaign scheduled for now. Starts an SMTP
-server (aiosmtpd) on 127.0.0.1, on a free port, in this process, which records every message it
-accepts (Message-ID and recipient). Runs ``manage.py db_worker`` as a child process with
-``EMAIL_HOST``/``EMAIL_PORT`` pointing at that server (no TLS); when ``BENCH_KILL_AT`` (4,000)
-messages have arrived, kills it with SIGKILL (no clean-up at all), runs ``manage.py schedule_tasks``
+server (aiosmtpd) on 127.0.0.1, on a free port, in a process of its own (:func:`serve_smtp` says
+why), which records every message it accepts (Message-ID and recipient). Runs ``manage.py
+db_worker`` as a child process with ``EMAIL_HOST``/``EMAIL_PORT`` pointing at that server (no TLS);
+when ``BENCH_KILL_AT`` (4,000) messages have arrived, waits a random 0–50 ms (a crash comes at no
+particular instant) and kills it with SIGKILL (no clean-up at all), runs ``manage.py schedule_tasks``
 and starts a new worker, which resumes when the dead chunk's lease ends. Waits until the campaign
 is ``sent``, then prints: messages received, distinct Message-IDs, distinct recipients, duplicates,
 missing, the elapsed time and messages per second (sending time only: the restart wait, from the
@@ -20,7 +21,10 @@ Environment: ``BENCH_SUBSCRIBERS`` (10000), ``BENCH_KILL_AT`` (4000), ``BENCH_RA
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -28,7 +32,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -44,25 +47,40 @@ GOAL_RATE = 200.0
 
 
 class CountingHandler:
-    """aiosmtpd handler: accepts every message and records (arrival time, Message-ID, recipient)."""
+    """aiosmtpd handler: accepts every message, records (arrival time, Message-ID, recipient) and keeps
+    the running count in *counter* (shared with the bench process)."""
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
+    def __init__(self, counter: Any) -> None:
+        self.counter = counter
         self.received: list[tuple[float, str, str]] = []
         self.parser = BytesHeaderParser()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content = envelope.original_content or envelope.content
         message_id = str(self.parser.parsebytes(content).get("Message-ID", ""))
-        now = time.monotonic()
-        with self.lock:
-            for recipient in envelope.rcpt_tos:
-                self.received.append((now, message_id, recipient.lower()))
+        now = time.monotonic()  # CLOCK_MONOTONIC: comparable with the bench process's clock
+        for recipient in envelope.rcpt_tos:
+            self.received.append((now, message_id, recipient.lower()))
+        with self.counter.get_lock():
+            self.counter.value += len(envelope.rcpt_tos)
         return "250 Message accepted"
 
-    def count(self) -> int:
-        with self.lock:
-            return len(self.received)
+
+def serve_smtp(port: int, counter: Any, ready: Any, stop: Any, out: str) -> None:
+    """The SMTP server, in a process of its own: until *stop* is set, then its records go to *out*
+    (JSON). Its own process, because a server thread in the bench process would share the GIL with
+    the loop that decides when to kill the worker: that loop then runs right after the server has
+    answered ``250`` (when the server thread blocks), so the kill would always fall in the one
+    instant where a message is accepted but not yet recorded (see the README), not at a random one."""
+    from aiosmtpd.controller import Controller
+
+    handler = CountingHandler(counter)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+    Path(out).write_text(json.dumps(handler.received))
 
 
 def free_port() -> int:
@@ -157,12 +175,12 @@ def campaign_status(campaign_id: int) -> str:
 
 
 def main() -> int:
-    from aiosmtpd.controller import Controller
-
     workdir = Path(tempfile.mkdtemp(prefix="bi-newsletter-bench-"))
-    handler = CountingHandler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    context = multiprocessing.get_context("spawn")
+    counter, ready, stop = context.Value("i", 0), context.Event(), context.Event()
+    records = workdir / "received.json"
+    server = context.Process(target=serve_smtp, args=(port, counter, ready, stop, str(records)), daemon=True)
     prepare_environment(workdir, port)
     sys.path.insert(0, str(ROOT))
     import django
@@ -175,22 +193,24 @@ def main() -> int:
             f"Database: SQLite in {workdir}; {SUBSCRIBERS} subscribers and the campaign made in {build_seconds:.1f} s."
         )
         print(
-            f"SMTP server: aiosmtpd on 127.0.0.1:{port}; worker rate {RATE} msg/s (0 = no limit), "
-            f"chunks of {CHUNK_SECONDS} s."
+            f"SMTP server: aiosmtpd on 127.0.0.1:{port} (its own process); worker rate {RATE} msg/s "
+            f"(0 = no limit), chunks of {CHUNK_SECONDS} s."
         )
-        controller.start()
+        server.start()
+        ready.wait(30)
         log = workdir / "worker.log"
         worker = start_worker(log)
         deadline = time.monotonic() + TIMEOUT
-        while handler.count() < KILL_AT and worker.poll() is None and time.monotonic() < deadline:
+        while counter.value < KILL_AT and worker.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
+        time.sleep(random.uniform(0, 0.05))
         killed_at = time.monotonic()
-        received_before_kill = handler.count()
+        received_before_kill = counter.value
         worker.send_signal(signal.SIGKILL)
         worker.wait()
         print(f"Worker killed with SIGKILL after {received_before_kill} messages received.")
         time.sleep(0.5)  # anything still in flight from the dead worker has arrived or is lost
-        at_restart = handler.count()
+        at_restart = counter.value
         subprocess.run(manage("schedule_tasks"), cwd=ROOT, env=os.environ.copy(), check=True, capture_output=True)
         worker = start_worker(log)
         print("Worker restarted (schedule_tasks run first); it resumes when the dead chunk's lease ends.")
@@ -204,23 +224,29 @@ def main() -> int:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
         worker = None
-        return report(handler, campaign_id, status, killed_at, at_restart)
+        stop.set()
+        server.join(60)
+        received = [tuple(row) for row in json.loads(records.read_text())]
+        return report(received, campaign_id, status, killed_at, at_restart)
     finally:
         if worker is not None and worker.poll() is None:
             worker.kill()
-        controller.stop()
+        stop.set()
+        if server.is_alive():
+            server.join(10)
         if os.environ.get("BENCH_KEEP") == "1":
             print(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def report(handler: CountingHandler, campaign_id: int, status: str, killed_at: float, at_restart: int) -> int:
-    """Print the counts and the speed; return the exit status (0 = PASS)."""
+def report(received: list[Any], campaign_id: int, status: str, killed_at: float, at_restart: int) -> int:
+    """Print the counts and the speed from the server's records (arrival time, Message-ID, recipient);
+    return the exit status (0 = PASS)."""
     from brussels_international.newsletter.campaign_selectors import campaign_figures
     from brussels_international.newsletter.models import Campaign
 
-    rows = sorted(handler.received)
+    rows = sorted(received)
     expected = {f"subscriber{n:05d}@bench.example" for n in range(SUBSCRIBERS)}
     recipients = [recipient for _, _, recipient in rows]
     distinct_ids = {message_id for _, message_id, _ in rows}
