@@ -463,6 +463,10 @@ class EventPage(RoutablePageMixin, BasePage):
         FieldPanel("body"),
     ]
     search_fields = [*BasePage.search_fields, index.FilterField("starts_at")]
+    # wagtail-localize: the zone is an IANA name, not text to translate; it is the same in every
+    # language (kept in sync, not overridable per language), like the dates, links, organiser and
+    # "cancelled" (synchronised by default as non-text fields). Venue and address stay translatable.
+    override_translatable_fields = [SynchronizedField("time_zone", overridable=False)]
 
     class Meta:
         verbose_name = _("event")
