@@ -9,6 +9,7 @@ Environment variables (all optional in development):
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/bi``; SQLite file ``db.sqlite3`` if absent.
 - ``EMAIL_URL``-style settings: ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
   ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``, ``DEFAULT_FROM_EMAIL``; console backend in DEBUG.
+  ``EMAIL_TIMEOUT``: seconds an SMTP connection or command may block (default 20).
 - ``SITE_BASE_URL``: public address used in mails and feeds (default http://127.0.0.1:8000).
 - ``SECURE_SSL_REDIRECT`` ("1"/"0", default "1" when DEBUG is off): off behind a proxy that
   already redirects.
@@ -305,6 +306,9 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds an SMTP connection or command may block (socket timeout); the newsletter sender stops a
+# chunk before a message when its lease has less than this left (newsletter/sending.py).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
 NEWSLETTER_WEBHOOK_SECRET = os.environ.get("NEWSLETTER_WEBHOOK_SECRET", "")
 
 # --- Newsletter sending (newsletter/sending.py): From address, messages per second (0 = no

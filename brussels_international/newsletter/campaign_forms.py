@@ -54,7 +54,9 @@ class CampaignForm(forms.Form):
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Only subscribers who chose one of these topics; none ticked: every subscriber."),
+        help_text=_(
+            "Subscribers who chose one of these topics, and those who chose no topic; none ticked: every subscriber."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -23,13 +23,16 @@ WAITING_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
 def campaign_recipients(campaign: Campaign) -> QuerySet[Subscriber]:
-    """Who would get *campaign* now: active subscribers; when the campaign has topics, only those
-    who chose at least one of them. Each gets the campaign in their own language."""
+    """Who would get *campaign* now: active subscribers; when the campaign has topics, those who
+    chose at least one of them and those who chose no topic at all (the preference page promises
+    them every newsletter). Each subscriber once (subqueries, no join); each gets the campaign in
+    their own language."""
     recipients = Subscriber.objects.filter(status=SubscriberStatus.ACTIVE)
     topic_ids = list(campaign.topics.values_list("pk", flat=True)) if campaign.pk else []
     if topic_ids:
-        chose = Subscriber.topics.through.objects.filter(topic_id__in=topic_ids).values("subscriber_id")
-        recipients = recipients.filter(pk__in=chose)
+        chosen = Subscriber.topics.through.objects
+        chose = chosen.filter(topic_id__in=topic_ids).values("subscriber_id")
+        recipients = recipients.filter(Q(pk__in=chose) | ~Q(pk__in=chosen.values("subscriber_id")))
     return recipients
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import smtplib
 import time
 import uuid
@@ -44,14 +45,13 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import linebreaks
 
 from brussels_international.core.feeds import absolute_url
 from brussels_international.core.i18n import LANGUAGE_CODES
 
-from . import tokens
+from . import services, tokens
 from .campaign_selectors import campaign_posts_for_language
-from .models import Campaign, CampaignStatus, Delivery, DeliveryStatus, Subscriber, SubscriberStatus
+from .models import Campaign, CampaignStatus, Delivery, DeliveryStatus, SubscriberStatus
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,11 @@ PREFERENCES_MARK = "BI-NEWSLETTER-PREFERENCES-TOKEN"
 MAX_ATTEMPTS = 5
 """SMTP attempts per delivery before it is marked failed (a message that always breaks the connection)."""
 LEASE_GRACE_SECONDS = 15.0
-"""Seconds added to the chunk length for the lease: a chunk that overruns (a slow last message) keeps it."""
+"""Least seconds added to the chunk length for the lease: a chunk that overruns (a slow last message)
+keeps it. See :func:`lease_grace_seconds`."""
+SMTP_TIMEOUT_MARGIN = 5.0
+"""Seconds kept in hand, on top of ``EMAIL_TIMEOUT``, before the lease's end: a chunk does not start
+a message with less than ``EMAIL_TIMEOUT + SMTP_TIMEOUT_MARGIN`` seconds of lease left."""
 FETCH_BATCH = 200
 """Deliveries read from the database at a time by a chunk."""
 TEST_PREFIX = "[TEST] "
@@ -76,6 +80,19 @@ def rate_per_second() -> float:
 def chunk_seconds() -> float:
     """``NEWSLETTER_CHUNK_SECONDS`` (seconds a chunk may send before handing over; default 30)."""
     return float(getattr(settings, "NEWSLETTER_CHUNK_SECONDS", 30))
+
+
+def smtp_timeout() -> float:
+    """``EMAIL_TIMEOUT``: seconds one SMTP connection attempt or command may block (Django's SMTP
+    backend sets it as the socket timeout); ``0`` when not set (no bound: the lease check is off)."""
+    return float(getattr(settings, "EMAIL_TIMEOUT", None) or 0)
+
+
+def lease_grace_seconds() -> float:
+    """Seconds the lease lasts beyond the chunk length: at least :data:`LEASE_GRACE_SECONDS`, and
+    enough for a message started at the chunk's end to finish (``EMAIL_TIMEOUT`` +
+    :data:`SMTP_TIMEOUT_MARGIN`), so that the lease check of :func:`send_chunk` does not cut chunks short."""
+    return max(LEASE_GRACE_SECONDS, smtp_timeout() + SMTP_TIMEOUT_MARGIN)
 
 
 def from_email() -> str:
@@ -160,7 +177,9 @@ def campaign_subject(campaign: Campaign, language: str) -> str:
 def render_campaign(campaign: Campaign, language: str) -> RenderedMail:
     """Render the text and HTML mail of *campaign* in *language* (``fr``, ``nl`` or ``en``).
 
-    The free text is ``text_<language>`` (empty allowed); each blog post is its translation in
+    The free text is ``text_<language>`` (empty allowed), plain text: in the HTML version it is
+    escaped once and cut into paragraphs (blank lines) and line breaks (Django's ``linebreaks``
+    filter in the template); each blog post is its translation in
     *language* when one is live, else the post as chosen (:func:`campaign_posts_for_language`).
     Links are absolute (``SITE_BASE_URL``). No tracking pixel, no redirected links.
 
@@ -187,7 +206,6 @@ def render_campaign(campaign: Campaign, language: str) -> RenderedMail:
             "language": language,
             "subject": campaign_subject(campaign, language),
             "text": text,
-            "text_html": linebreaks(text),
             "posts": posts,
             "unsubscribe_url": unsubscribe,
             "preferences_url": preferences,
@@ -265,12 +283,16 @@ def send_test(campaign: Campaign, *, language: str, to: str) -> None:
 
 @dataclass
 class ChunkResult:
-    """What a chunk did: counts of deliveries sent, failed (refused or skipped), and why it stopped:
-    ``"done"`` (nothing waits), ``"time"`` (chunk length reached), ``"cancelled"``, ``"lease"``
-    (another worker holds the campaign), ``"connection"`` (mail server unreachable; retry later)."""
+    """What a chunk did: counts of deliveries sent, failed (refused or skipped) and deferred (a 4xx
+    answer: back to ``pending``), and why it stopped: ``"done"`` (nothing waits), ``"deferred"``
+    (every waiting delivery was tried; the deferred ones wait for the continuation), ``"time"``
+    (chunk length reached, or too little lease left for one more message), ``"cancelled"``,
+    ``"lease"`` (another worker holds the campaign), ``"connection"`` (mail server unreachable;
+    retry later)."""
 
     sent: int = 0
     failed: int = 0
+    deferred: int = 0
     stopped: str = "done"
     errors: list[str] = field(default_factory=list)
 
@@ -311,16 +333,36 @@ def _mark_sent(delivery_id: int) -> None:
         )
 
 
+WAITING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+
+
 def _mark_failed(delivery_id: int, error: str) -> None:
-    Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, error=error[:500])
+    """``failed`` with a short technical note in English (never an address), if still waiting."""
+    Delivery.objects.filter(pk=delivery_id, status__in=WAITING).update(status=DeliveryStatus.FAILED, error=error[:500])
 
 
-def _is_recipient_refusal(error: Exception) -> bool:
-    """A refusal of this one message (RFC 5321 5xx to RCPT or DATA), as opposed to a server or
-    connection problem that calls for a later retry."""
+def _mark_deferred(delivery_id: int, error: str) -> None:
+    """Back to ``pending`` after a temporary refusal (4xx); the attempt stays counted."""
+    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, error=error[:500]
+    )
+
+
+def _skip_reason(subscriber_id: int | None, status: str) -> str:
+    """The note of a delivery not sent because its subscriber is erased or no longer active."""
+    if subscriber_id is None:
+        return "The subscriber was erased before the mail was sent."
+    return f"Not sent: the subscriber is {status} since the campaign started."
+
+
+def _refusal_codes(error: Exception) -> list[int]:
+    """The reply codes of a refusal of this one message (to ``RCPT`` or to ``DATA``), or ``[]`` for
+    a server or connection problem."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return True
-    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+        return [int(code) for code, _text in error.recipients.values()]
+    if isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500:
+        return [error.smtp_code]
+    return []
 
 
 def send_chunk(
@@ -336,13 +378,27 @@ def send_chunk(
 
     The caller holds the lease *lease_until* (:func:`lease_take`). Deliveries are taken in id order,
     ``sending`` ones (left by a crash) and ``pending`` ones alike; a ``sending`` one is sent again with
-    its Message-ID. Each message: ``UPDATE … SET status='sending'`` on the condition that the campaign
-    is still ``sending`` under our lease (so a cancellation or a lost lease stops at the next
-    message), the SMTP transaction, then ``sent`` (and the subscriber's soft-bounce count reset) in
-    one commit. A refusal of the recipient marks the delivery ``failed`` with the server's answer;
-    a subscriber erased, unsubscribed or suspended since the deliveries were made is skipped
-    (``failed``, with the reason); any other SMTP or network error ends the chunk (``"connection"``)
-    with the delivery left ``sending`` for the next chunk.
+    its Message-ID. The SMTP connection is opened before the first message is claimed: a server that
+    cannot be reached ends the chunk (``"connection"``) without counting an attempt. Each message:
+    ``UPDATE … SET status='sending', attempts=attempts+1`` on the condition that the campaign is still
+    ``sending`` under our lease (so a cancellation or a lost lease stops at the next message) and
+    that the subscriber is still active (an unsubscription or erasure since the batch was read is
+    seen here: the delivery is then skipped, ``failed`` with the reason), the SMTP transaction, then
+    ``sent`` in one commit; after that commit the subscriber's soft-bounce count restarts at 0 when
+    their previous delivery was not bounced (:func:`newsletter.services.subscriber_soft_bounces_reset`).
+
+    Server answers (RFC 5321 §4.2.1): a permanent refusal of the recipient or of the message (5xx)
+    marks the delivery ``failed`` with the code and text (no address); a temporary refusal of the
+    recipient (4xx: greylisting, mailbox full) puts it back to ``pending`` (retried by a later chunk,
+    at most :data:`MAX_ATTEMPTS` attempts) and the chunk goes on; any other SMTP or network error
+    ends the chunk (``"connection"``) with the delivery left ``sending`` for the next chunk.
+
+    The lease bound: an SMTP call may block up to ``EMAIL_TIMEOUT`` seconds (:func:`smtp_timeout`).
+    So that no message is still in flight when the lease ends (the continuation would then send it
+    again), the chunk does not start a message when less than ``EMAIL_TIMEOUT`` +
+    :data:`SMTP_TIMEOUT_MARGIN` seconds of the lease are left (``"time"``); the lease's end is read
+    once against ``timezone.now()`` and then followed on *clock*. Without ``EMAIL_TIMEOUT`` only the
+    chunk length applies.
 
     Args:
         seconds: chunk length (default ``NEWSLETTER_CHUNK_SECONDS``).
@@ -351,7 +407,10 @@ def send_chunk(
     """
     seconds = chunk_seconds() if seconds is None else seconds
     bucket = TokenBucket(rate_per_second() if rate is None else rate, clock=clock, sleep=sleep)
-    end = clock() + seconds
+    started = clock()
+    end = started + seconds
+    timeout = smtp_timeout()
+    lease_end = started + (lease_until - timezone.now()).total_seconds()
     result = ChunkResult()
     campaign = Campaign.objects.get(pk=campaign_id)
     rendered: dict[str, RenderedMail] = {}
@@ -361,16 +420,13 @@ def send_chunk(
     try:
         while True:
             batch = list(
-                Delivery.objects.filter(
-                    campaign_id=campaign_id,
-                    status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
-                    pk__gt=last_pk,
-                )
+                Delivery.objects.filter(campaign_id=campaign_id, status__in=WAITING, pk__gt=last_pk)
                 .select_related("subscriber")
                 .only(
                     "pk",
                     "message_id",
                     "attempts",
+                    "error",
                     "subscriber__id",
                     "subscriber__email",
                     "subscriber__language",
@@ -380,7 +436,7 @@ def send_chunk(
                 .order_by("pk")[:FETCH_BATCH]
             )
             if not batch:
-                result.stopped = "done"
+                result.stopped = "deferred" if result.deferred else "done"
                 return result
             for delivery in batch:
                 last_pk = delivery.pk
@@ -389,24 +445,35 @@ def send_chunk(
                     return result
                 subscriber = delivery.subscriber
                 if subscriber is None or subscriber.status != SubscriberStatus.ACTIVE:
-                    reason = (
-                        "The subscriber was erased before the mail was sent."
-                        if subscriber is None
-                        else f"Not sent: the subscriber is {subscriber.status} since the campaign started."
-                    )
-                    _mark_failed(delivery.pk, reason)
+                    status = subscriber.status if subscriber is not None else ""
+                    _mark_failed(delivery.pk, _skip_reason(delivery.subscriber_id, status))
                     result.failed += 1
                     continue
                 if delivery.attempts >= MAX_ATTEMPTS:
-                    _mark_failed(delivery.pk, f"Given up after {delivery.attempts} attempts.")
+                    last = f" Last answer: {delivery.error}" if delivery.error else ""
+                    _mark_failed(delivery.pk, f"Given up after {delivery.attempts} attempts.{last}")
                     result.failed += 1
                     continue
+                if not opened:  # before the claim: an unreachable server costs no attempt
+                    try:
+                        connection.open()
+                    except (smtplib.SMTPException, OSError) as error:
+                        logger.warning("Campaign %s: mail server unreachable, retrying later: %s", campaign_id, error)
+                        result.errors.append(str(error))
+                        result.stopped = "connection"
+                        return result
+                    opened = True
                 bucket.wait()
+                if timeout and lease_end - clock() < timeout + SMTP_TIMEOUT_MARGIN:
+                    result.stopped = "time"  # the message could outlast the lease
+                    return result
                 claimed = Delivery.objects.filter(
                     pk=delivery.pk,
-                    status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+                    status__in=WAITING,
                     campaign__status=CampaignStatus.SENDING,
                     campaign__sender_lease_until=lease_until,
+                    subscriber__isnull=False,
+                    subscriber__status=SubscriberStatus.ACTIVE,
                 ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
                 if not claimed:
                     state = Campaign.objects.filter(pk=campaign_id).values("status", "sender_lease_until").first()
@@ -416,7 +483,15 @@ def send_chunk(
                     if state["sender_lease_until"] != lease_until:
                         result.stopped = "lease"
                         return result
-                    continue  # done meanwhile by someone else: nothing to send
+                    row = (
+                        Delivery.objects.filter(pk=delivery.pk, status__in=WAITING)
+                        .values("subscriber_id", "subscriber__status")
+                        .first()
+                    )
+                    if row is not None:  # still waiting: the subscriber left since the batch was read
+                        _mark_failed(delivery.pk, _skip_reason(row["subscriber_id"], row["subscriber__status"]))
+                        result.failed += 1
+                    continue  # else done meanwhile by someone else: nothing to send
                 language = subscriber.language if subscriber.language in LANGUAGE_CODES else settings.LANGUAGE_CODE
                 if language not in rendered:
                     rendered[language] = render_campaign(campaign, language)
@@ -429,29 +504,31 @@ def send_chunk(
                     connection=connection,
                 )
                 try:
-                    if not opened:
-                        connection.open()
-                        opened = True
                     connection.send_messages([message])
                 except (smtplib.SMTPException, OSError) as error:
-                    if _is_recipient_refusal(error):
+                    codes = _refusal_codes(error)
+                    if codes and min(codes) >= 500:
                         _mark_failed(delivery.pk, _smtp_error_text(error))
                         result.failed += 1
+                        continue
+                    if codes:  # 4xx: try again later, the others go on
+                        _mark_deferred(delivery.pk, _smtp_error_text(error))
+                        result.deferred += 1
                         continue
                     logger.warning("Campaign %s: mail server error, retrying later: %s", campaign_id, error)
                     result.errors.append(str(error))
                     result.stopped = "connection"
                     return result
-                except ValueError as error:  # a header Django refuses (BadHeaderError): this message only
-                    _mark_failed(delivery.pk, str(error))
+                except ValueError:  # a header Django refuses (BadHeaderError): this message only
+                    _mark_failed(delivery.pk, "Not sent: a header of the message is invalid (BadHeaderError).")
                     result.failed += 1
                     continue
                 # The server accepted the message (250): record it at once, with one prepared
                 # statement in autocommit (no ORM query building): a crash before this commit is
                 # the documented window in which the message is sent again, so keep it short.
                 _mark_sent(delivery.pk)
-                if subscriber.soft_bounces:
-                    Subscriber.objects.filter(pk=subscriber.pk).update(soft_bounces=0)
+                if subscriber.soft_bounces:  # "in a row": only when the previous delivery did not bounce
+                    services.subscriber_soft_bounces_reset(actor=None, delivery=delivery)
                 result.sent += 1
     finally:
         if opened:
@@ -461,16 +538,22 @@ def send_chunk(
                 logger.debug("Closing the SMTP connection failed.", exc_info=True)
 
 
+ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+")
+"""An e-mail address inside a server's answer (servers often repeat the recipient)."""
+
+
 def _smtp_error_text(error: Exception) -> str:
+    """The server's reply code and text, with any address replaced by ``[address]`` (personal data
+    stays out of ``Delivery.error``)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         parts = []
-        for address, (code, text) in error.recipients.items():
+        for code, text in error.recipients.values():
             message = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-            parts.append(f"{address}: {code} {message}")
-        return "; ".join(parts)
+            parts.append(f"{code} {message}")
+        return ADDRESS.sub("[address]", "; ".join(parts))
     if isinstance(error, smtplib.SMTPResponseException):
         message = (
             error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
         )
-        return f"{error.smtp_code} {message}"
-    return str(error)
+        return ADDRESS.sub("[address]", f"{error.smtp_code} {message}")
+    return ADDRESS.sub("[address]", str(error))

@@ -6,7 +6,9 @@
   the lease ends (``enqueue_once``: if this worker dies, that run resumes the campaign), sends for
   ``NEWSLETTER_CHUNK_SECONDS`` (:func:`~newsletter.sending.send_chunk`), gives the lease back, then
   queues the next chunk at once when deliveries still wait, or marks the campaign sent. After a lost
-  SMTP connection the continuation waits until the lease's end (chunk length + grace) before trying again.
+  SMTP connection, or when the only deliveries left were deferred by a 4xx answer, the continuation
+  waits until the lease's end (chunk length + grace, :func:`~newsletter.sending.lease_grace_seconds`)
+  before trying again.
 - :func:`schedule_campaign_sending`, run by ``manage.py schedule_tasks`` at every start (registered in
   ``NewsletterConfig.ready``), queues again the start of scheduled campaigns and the continuation of
   campaigns left ``sending`` (a worker restarted after a crash).
@@ -54,11 +56,12 @@ def send_campaign_chunk(campaign_id: int) -> dict[str, Any]:
     """One sending chunk of campaign *campaign_id* (see the module's description).
 
     Returns:
-        ``{"sent": n, "failed": n, "stopped": reason}``, or ``{"stopped": "busy"}`` when another
-        chunk holds the lease or the campaign is not being sent.
+        ``{"sent": n, "failed": n, "stopped": reason}`` (reasons: :class:`~newsletter.sending.ChunkResult`;
+        ``"deferred"`` and ``"connection"`` leave the retry to the continuation at the lease's end), or
+        ``{"stopped": "busy"}`` when another chunk holds the lease or the campaign is not being sent.
     """
     seconds = sending.chunk_seconds()
-    lease = sending.lease_take(campaign_id, now=timezone.now(), seconds=seconds + sending.LEASE_GRACE_SECONDS)
+    lease = sending.lease_take(campaign_id, now=timezone.now(), seconds=seconds + sending.lease_grace_seconds())
     if lease is None:
         return {"stopped": "busy"}
     # The safety net first: if this process dies, this run takes over when the lease ends.

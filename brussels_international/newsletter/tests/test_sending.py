@@ -1,5 +1,7 @@
 """Sending a campaign: deliveries and targeting, the mail and its headers, exactly once after an
-interruption, recipient refusals, cancellation, erased subscribers, the lease, the rate limit."""
+interruption, recipient refusals (permanent and temporary), mail server outages, cancellation,
+erased or unsubscribed subscribers, soft bounces in a row, the lease and the SMTP timeout, the rate
+limit."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone, translation
 
-from brussels_international.newsletter import sending, tokens
+from brussels_international.newsletter import sending, services, tokens
 from brussels_international.newsletter.campaign_selectors import campaign_figures
 from brussels_international.newsletter.campaign_services import (
     campaign_cancel,
@@ -62,14 +64,39 @@ class FailAfterBackend(LocmemBackend):
 
 
 class RefusingBackend(LocmemBackend):
-    """Refuses the recipient ``refused@example.org`` (550), accepts the others."""
+    """Refuses the recipient ``refused@example.org`` with ``REPLY`` (code, text), accepts the others."""
+
+    REPLY: tuple[int, bytes] = (550, b"5.1.1 <refused@example.org>: Recipient address rejected: User unknown")
 
     def send_messages(self, messages: Any) -> int:
         for message in messages:
             if "refused@example.org" in message.to:
-                raise smtplib.SMTPRecipientsRefused({"refused@example.org": (550, b"5.1.1 No such user")})
+                raise smtplib.SMTPRecipientsRefused({"refused@example.org": self.REPLY})
             super().send_messages([message])
         return len(messages)
+
+
+class OutageBackend(LocmemBackend):
+    """The mail server cannot be reached (``open`` refused) ``DOWN`` more times, then works."""
+
+    DOWN = 0
+
+    def open(self) -> bool:
+        if type(self).DOWN > 0:
+            type(self).DOWN -= 1
+            raise ConnectionRefusedError(111, "Connection refused")
+        return True
+
+
+class SlowBackend(LocmemBackend):
+    """Each message takes ``STEP`` seconds of the fake ``CLOCK``."""
+
+    CLOCK: Any = None
+    STEP = 10.0
+
+    def send_messages(self, messages: Any) -> int:
+        type(self).CLOCK.now += self.STEP
+        return super().send_messages(messages)
 
 
 class CancellingBackend(LocmemBackend):
@@ -272,7 +299,11 @@ def test_a_refused_recipient_fails_and_the_others_are_sent(comms, mailoutbox, se
     assert send_campaign_chunk.call(campaign.pk) == {"sent": 2, "failed": 1, "stopped": "done"}
 
     refused = Delivery.objects.get(subscriber__email="refused@example.org")
-    assert (refused.status, refused.error) == ("failed", "refused@example.org: 550 5.1.1 No such user")
+    # Code and text only: the address (the key of the refusal, and repeated in the text) is left out.
+    assert (refused.status, refused.error) == (
+        "failed",
+        "550 5.1.1 <[address]>: Recipient address rejected: User unknown",
+    )
     assert _recipients() == ["a@example.org", "c@example.org"]
     assert campaign_figures(campaign).__dict__ == {
         "recipients": 3, "sent": 2, "failed": 1, "bounced": 0, "unsubscribed": 0, "waiting": 0,
@@ -316,14 +347,47 @@ def test_a_subscriber_erased_or_unsubscribed_after_the_start_is_skipped(comms, m
     ]
 
 
-def test_a_sent_mail_resets_the_soft_bounce_count(comms, mailoutbox):
+def _soft_bounce(delivery: Delivery, reference: str) -> None:
+    assert (
+        services.bounce_record(
+            actor=None, source="webhook", reference=reference, kind="soft", message_id=delivery.message_id
+        )
+        == services.BOUNCE_RECORDED
+    )
+
+
+@pytest.mark.parametrize(("previous_bounced", "expected"), [(False, 0), (True, 1)])
+def test_a_sent_mail_resets_the_soft_bounce_count_only_after_a_delivery_that_did_not_bounce(
+    comms, mailoutbox, previous_bounced, expected
+):
     subscriber = make_subscriber("soft@example.org")
-    Subscriber.objects.filter(pk=subscriber.pk).update(soft_bounces=2)
-    campaign = _started(comms)
+    first = _started(comms)
+    assert _chunk(first).sent == 1
+    if previous_bounced:  # the last delivery bounced: the run of soft bounces goes on
+        _soft_bounce(Delivery.objects.get(campaign=first), "ev-1")
+    else:  # older soft bounces, but the last delivery was not bounced
+        Subscriber.objects.filter(pk=subscriber.pk).update(soft_bounces=2)
+    assert Subscriber.objects.get(pk=subscriber.pk).soft_bounces == (1 if previous_bounced else 2)
 
-    _chunk(campaign)
+    second = _started(comms, title="July letter")
+    assert _chunk(second).sent == 1
 
-    assert Subscriber.objects.get(pk=subscriber.pk).soft_bounces == 0
+    assert Subscriber.objects.get(pk=subscriber.pk).soft_bounces == expected
+
+
+def test_three_soft_bounces_in_a_row_through_the_sender_suspend_the_subscriber(comms, mailoutbox):
+    subscriber = make_subscriber("soft@example.org")
+    make_subscriber("fine@example.org")
+
+    for n in range(3):
+        assert Subscriber.objects.get(pk=subscriber.pk).status == SubscriberStatus.ACTIVE
+        campaign = _started(comms, title=f"Letter {n}")
+        assert send_campaign_chunk.call(campaign.pk) == {"sent": 2, "failed": 0, "stopped": "done"}
+        _soft_bounce(Delivery.objects.get(campaign=campaign, subscriber=subscriber), f"ev-{n}")
+
+    subscriber.refresh_from_db()
+    assert (subscriber.status, subscriber.soft_bounces) == (SubscriberStatus.SUSPENDED, 3)
+    assert _recipients().count("soft@example.org") == 3
 
 
 def test_the_lease_lets_one_chunk_at_a_time_and_expires(comms):
@@ -342,16 +406,18 @@ def test_the_lease_lets_one_chunk_at_a_time_and_expires(comms):
     assert Delivery.objects.get(campaign=campaign).status == DeliveryStatus.PENDING
 
 
-def test_a_chunk_hands_over_when_its_time_is_up(comms, mailoutbox):
+def test_a_chunk_hands_over_when_its_time_is_up(comms, mailoutbox, settings):
+    settings.EMAIL_BACKEND = f"{BACKEND}.SlowBackend"
+    clock = FakeClock()
+    SlowBackend.CLOCK, SlowBackend.STEP = clock, 0.7
     for n in range(4):
         make_subscriber(f"s{n}@example.org")
     campaign = _started(comms)
-    clock = iter([0.0, 0.0, 0.5, 1.0, 1.5, 2.5, 3.0, 3.5]).__next__  # start, then one tick per check
 
-    result = _chunk(campaign, seconds=2.0, clock=clock)
+    result = _chunk(campaign, seconds=2.0, clock=clock)  # messages start at 0, 0.7 and 1.4 s; 2.1 s: over
 
     assert (result.sent, result.stopped) == (3, "time")
-    assert _chunk(campaign).sent == 1
+    assert _chunk(campaign, clock=clock).sent == 1
 
 
 class FakeClock:
@@ -401,3 +467,162 @@ def test_the_token_bucket_with_rate_zero_never_waits():
     for _ in range(1000):
         assert bucket.wait() == 0.0
     assert clock.sleeps == []
+
+
+# --- The HTML of the free text, targeting, refusals, outages, the lease and the SMTP timeout ------
+
+
+def test_the_free_text_is_escaped_once_and_cut_into_paragraphs_in_the_html_mail(comms, mailoutbox):
+    make_subscriber("fr@example.org")
+    campaign = _started(comms, text_fr="Bonjour <b>x</b>\n\nLigne 2\nsuite")
+
+    _chunk(campaign)
+
+    [message] = mailoutbox
+    [(html, _mimetype)] = message.alternatives
+    assert "<div><p>Bonjour &lt;b&gt;x&lt;/b&gt;</p>\n\n<p>Ligne 2<br>suite</p></div>" in html
+    assert "&amp;lt;" not in html and "&lt;p&gt;" not in html
+    assert "\nBonjour <b>x</b>\n\nLigne 2\nsuite\n" in message.body  # the text version as typed
+
+
+def test_subscribers_without_a_topic_get_every_campaign_once(comms, topics):
+    events = make_subscriber("events@example.org", topics=[topics["events"]])
+    both = make_subscriber("both@example.org", topics=[topics["events"], topics["europe"]])
+    no_topic = make_subscriber("no-topic@example.org", language="nl")
+    make_subscriber("europe@example.org", topics=[topics["europe"]])
+    make_subscriber("gone@example.org", status=SubscriberStatus.UNSUBSCRIBED)
+    make_subscriber("pending@example.org", status=SubscriberStatus.PENDING)
+    campaign = _started(comms, topics=[topics["events"]])
+
+    deliveries = Delivery.objects.filter(campaign=campaign)
+    assert sorted(deliveries.values_list("subscriber_id", flat=True)) == sorted([events.pk, both.pk, no_topic.pk])
+    from brussels_international.newsletter.campaign_selectors import campaign_recipient_languages
+
+    assert campaign_recipient_languages(campaign) == {"fr": 2, "nl": 1}
+
+
+def test_a_temporary_refusal_puts_the_delivery_back_to_pending_and_the_others_go_on(
+    comms, mailoutbox, settings, monkeypatch
+):
+    settings.EMAIL_BACKEND = f"{BACKEND}.RefusingBackend"
+    monkeypatch.setattr(RefusingBackend, "REPLY", (450, b"try later"))
+    make_subscriber("a@example.org")
+    make_subscriber("refused@example.org")
+    make_subscriber("c@example.org")
+    campaign = _started(comms)
+
+    assert send_campaign_chunk.call(campaign.pk) == {"sent": 2, "failed": 0, "stopped": "deferred"}
+
+    assert _recipients() == ["a@example.org", "c@example.org"]
+    refused = Delivery.objects.get(subscriber__email="refused@example.org")
+    assert (refused.status, refused.attempts, refused.error) == ("pending", 1, "450 try later")
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SENDING
+    for attempt in range(2, sending.MAX_ATTEMPTS + 1):  # still refused: each chunk tries once more
+        result = _chunk(campaign)
+        assert (result.sent, result.failed, result.deferred, result.stopped) == (0, 0, 1, "deferred")
+        assert Delivery.objects.get(pk=refused.pk).attempts == attempt
+    result = _chunk(campaign)  # MAX_ATTEMPTS reached: given up
+    assert (result.sent, result.failed, result.deferred, result.stopped) == (0, 1, 0, "done")
+    refused.refresh_from_db()
+    assert (refused.status, refused.attempts, refused.error) == (
+        "failed",
+        5,
+        "Given up after 5 attempts. Last answer: 450 try later",
+    )
+
+
+def test_a_temporary_refusal_is_sent_by_a_later_chunk(comms, mailoutbox, settings, monkeypatch):
+    settings.EMAIL_BACKEND = f"{BACKEND}.RefusingBackend"
+    monkeypatch.setattr(RefusingBackend, "REPLY", (452, b"4.2.2 Mailbox full"))
+    make_subscriber("refused@example.org")
+    campaign = _started(comms)
+    assert _chunk(campaign).stopped == "deferred"
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_campaign_chunk.call(campaign.pk) == {"sent": 1, "failed": 0, "stopped": "done"}
+
+    delivery = Delivery.objects.get(campaign=campaign)
+    assert (delivery.status, delivery.attempts, delivery.error) == ("sent", 2, "")
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SENT
+
+
+def test_a_mail_server_outage_costs_no_attempt(comms, mailoutbox, settings):
+    settings.EMAIL_BACKEND = f"{BACKEND}.OutageBackend"
+    OutageBackend.DOWN = 6
+    make_subscriber("a@example.org")
+    make_subscriber("b@example.org")
+    campaign = _started(comms)
+
+    for _ in range(6):
+        assert send_campaign_chunk.call(campaign.pk) == {"sent": 0, "failed": 0, "stopped": "connection"}
+
+    assert list(Delivery.objects.order_by("pk").values_list("status", "attempts")) == [("pending", 0)] * 2
+    assert send_campaign_chunk.call(campaign.pk) == {"sent": 2, "failed": 0, "stopped": "done"}
+    assert list(Delivery.objects.order_by("pk").values_list("status", "attempts")) == [("sent", 1)] * 2
+    assert _recipients() == ["a@example.org", "b@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("leave", "error"),
+    [
+        ("unsubscribe", "Not sent: the subscriber is unsubscribed since the campaign started."),
+        ("erase", "The subscriber was erased before the mail was sent."),
+    ],
+)
+def test_a_subscriber_who_leaves_after_the_batch_was_read_is_not_sent_the_mail(comms, mailoutbox, leave, error):
+    make_subscriber("first@example.org")
+    second = make_subscriber("second@example.org")
+    campaign = _started(comms)
+    clock = FakeClock()
+
+    def sleep(seconds: float) -> None:  # the rate limit's wait before the second message
+        clock.sleep(seconds)
+        if leave == "unsubscribe":
+            Subscriber.objects.filter(pk=second.pk).update(status=SubscriberStatus.UNSUBSCRIBED)
+        else:
+            services.subscriber_erase(actor=comms, subscriber=Subscriber.objects.get(pk=second.pk))
+
+    lease = lease_take(campaign.pk, now=timezone.now(), seconds=60)
+    result = send_chunk(campaign.pk, lease_until=lease, rate=1, clock=clock, sleep=sleep)
+
+    assert (result.sent, result.failed, result.stopped) == (1, 1, "done")
+    assert clock.sleeps == [1.0]  # the change came between the batch read and the claim
+    assert _recipients() == ["first@example.org"]
+    skipped = Delivery.objects.get(campaign=campaign, status=DeliveryStatus.FAILED)
+    assert (skipped.error, skipped.attempts) == (error, 0)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_chunk_starts_no_message_that_could_outlast_its_lease(comms, mailoutbox, settings):
+    """With EMAIL_TIMEOUT = 20 s (+ 5 s margin), a 60 s lease allows starting messages until 35 s."""
+    settings.EMAIL_BACKEND = f"{BACKEND}.SlowBackend"
+    settings.EMAIL_TIMEOUT = 20
+    clock = FakeClock()
+    SlowBackend.CLOCK, SlowBackend.STEP = clock, 10.0
+    for n in range(6):
+        make_subscriber(f"s{n}@example.org")
+    campaign = _started(comms)
+    lease = lease_take(campaign.pk, now=timezone.now(), seconds=60)
+
+    # The chunk length alone (1,000 s) would let every message go.
+    result = send_chunk(campaign.pk, lease_until=lease, seconds=1000, rate=0, clock=clock)
+
+    # Messages start at 0, 10, 20 and 30 s (60, 50, 40, 30 s of lease left); at 40 s 20 s are left < 25.
+    assert (result.sent, result.stopped) == (4, "time")
+    assert (
+        list(Delivery.objects.order_by("pk").values_list("status", "attempts"))
+        == [("sent", 1)] * 4 + [("pending", 0)] * 2
+    )
+
+
+def test_the_lease_lasts_long_enough_for_a_message_started_at_the_chunk_end(settings):
+    settings.EMAIL_TIMEOUT = 20
+    assert sending.lease_grace_seconds() == 25.0
+    settings.EMAIL_TIMEOUT = 2
+    assert sending.lease_grace_seconds() == sending.LEASE_GRACE_SECONDS == 15.0
+
+
+def test_the_default_smtp_timeout_is_set():
+    from django.conf import settings as django_settings
+
+    assert django_settings.EMAIL_TIMEOUT == 20.0
