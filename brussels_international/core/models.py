@@ -24,6 +24,7 @@ class AuditVerb(models.TextChoices):
     IMPORTED = "imported", _("imported")
     LOADED = "loaded", _("loaded from reference data")
     RETRIED = "retried", _("run again")
+    TEST_SENT = "test_sent", _("test sent")
 
 
 class AuditEntry(models.Model):

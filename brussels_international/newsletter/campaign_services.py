@@ -8,6 +8,7 @@ The sending itself (deliveries marked sent one by one) is in :mod:`newsletter.se
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from brussels_international.core.i18n import LANGUAGE_CODES
 from brussels_international.core.models import AuditVerb
-from brussels_international.core.services import Actor, audit_change, snapshot_for_audit
+from brussels_international.core.services import Actor, audit_change, audit_record, snapshot_for_audit
 from brussels_international.core.workflow import transition
 
 from . import sending, tasks
@@ -46,6 +47,17 @@ def _require(actor: Actor, permission: str) -> None:
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
+ONE_LINE_FIELDS: tuple[str, ...] = ("title", *(f"subject_{code}" for code in LANGUAGE_CODES))
+"""Fields that become (or sit beside) a mail header: one line, no control character."""
+
+
+def has_control_character(value: str) -> bool:
+    """True when *value* holds a control character (Unicode category ``Cc``: line feed, carriage
+    return, tab, NUL…) or a line or paragraph separator (``Zl``, ``Zp``). A mail header is one line
+    of printable characters (RFC 5322 §2.2); Django refuses CR and LF in headers (``BadHeaderError``)."""
+    return any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value)
+
+
 def _clean_content(content: Mapping[str, Any], posts: Iterable[Any]) -> tuple[dict[str, str], list[Any]]:
     """Checked text fields and posts. Raises ``ValidationError`` with one message per field."""
     from brussels_international.website.models import BlogPostPage
@@ -64,8 +76,8 @@ def _clean_content(content: Mapping[str, Any], posts: Iterable[Any]) -> tuple[di
                 "limit": limit,
                 "count": len(values[name]),
             }
-        if "\n" in values[name] and name.startswith(("subject_", "title")):
-            errors[name] = _("Write it on one line.")
+        if name in ONE_LINE_FIELDS and has_control_character(values[name]):
+            errors[name] = _("Write it on one line, without control characters (line break, carriage return, tab).")
     chosen = list(posts)
     live_ids = set(BlogPostPage.objects.live().filter(pk__in=[post.pk for post in chosen]).values_list("pk", flat=True))
     if any(post.pk not in live_ids for post in chosen):
@@ -211,12 +223,17 @@ def campaign_cancel(*, actor: Actor, campaign: Campaign, note: str = "") -> Camp
 
 def campaign_send_test(*, actor: Actor, campaign: Campaign, language: str, to: str) -> None:
     """Send *campaign* in *language* to the address *to* typed by a staff member, ``[TEST]`` in the
-    subject; no delivery row, not in the figures (:func:`newsletter.sending.send_test`).
+    subject; no delivery row, not in the figures (:func:`newsletter.sending.send_test`). An audit entry
+    (``test_sent`` on the campaign, payload ``{"to": address, "language": code}``: the address is one
+    the staff member typed, kept to show where the campaign went) is written in the same transaction,
+    so it exists only when the mail server took the test.
 
     Raises:
         PermissionDenied: the actor lacks ``newsletter.change_campaign``.
         ValidationError: ``{"to": …}`` an invalid address; ``{"language": …}`` an unknown language.
         smtplib.SMTPException, OSError: the mail server refused or is unreachable.
+        ValueError (``django.core.mail.BadHeaderError``): a header of the mail is invalid (a subject
+            with a line break saved before that was refused).
     """
     _require(actor, "newsletter.change_campaign")
     to = (to or "").strip()
@@ -228,7 +245,9 @@ def campaign_send_test(*, actor: Actor, campaign: Campaign, language: str, to: s
         raise ValidationError({"to": _("Enter one valid e-mail address.")}) from error
     if language not in LANGUAGE_CODES:
         raise ValidationError({"language": _("Choose French, Dutch or English.")})
-    sending.send_test(campaign, language=language, to=to)
+    with transaction.atomic():
+        audit_record(actor=actor, verb=AuditVerb.TEST_SENT, obj=campaign, payload={"to": to, "language": language})
+        sending.send_test(campaign, language=language, to=to)
 
 
 # --- System moves made by the sending tasks ------------------------------------------------------

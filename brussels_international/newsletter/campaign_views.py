@@ -243,6 +243,15 @@ class CampaignDetailView(_CampaignMixin, TemplateView):
             except (smtplib.SMTPException, OSError) as error:
                 messages.error(request, _("The mail server did not accept the test: %(error)s") % {"error": error})
                 return redirect("newsletter_campaigns:detail", self.campaign.pk)
+            except ValueError:  # BadHeaderError: a subject or title with a line break (saved before the check)
+                messages.error(
+                    request,
+                    _(
+                        "The test was not sent: a subject of the campaign contains a line break or another "
+                        "control character. Edit the campaign and write each subject on one line."
+                    ),
+                )
+                return redirect("newsletter_campaigns:detail", self.campaign.pk)
             messages.success(
                 request,
                 _("Test sent to %(address)s (not counted in the figures).") % {"address": test_form.cleaned_data["to"]},

@@ -378,3 +378,113 @@ def test_schedule_tasks_waits_for_a_held_lease(comms, db_backend):
     call_command("schedule_tasks", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert _queued("send_campaign_chunk") == [([campaign.pk], lease)]
+
+
+# --- The free text in the preview, control characters, the test send's audit entry ---------------
+
+
+def test_the_preview_shows_the_free_text_escaped_once_in_paragraphs(client_comms, comms):
+    campaign = make_campaign(comms, text_fr="Bonjour <b>x</b>\n\nLigne 2")
+
+    response = client_comms.get(_url("detail", campaign.pk), {"lang": "fr"})
+
+    assert response.status_code == 200
+    assert "<div><p>Bonjour &lt;b&gt;x&lt;/b&gt;</p>\n\n<p>Ligne 2</p></div>" in response.context["preview"].html
+    # In the page, the whole mail is escaped once more for the frame's srcdoc attribute.
+    assert "&lt;p&gt;Bonjour &amp;lt;b&amp;gt;x&amp;lt;/b&amp;gt;&lt;/p&gt;" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "June\rletter"),
+        ("subject_fr", "Lettre\rde juin"),
+        ("subject_nl", "Brief\x0bvan juni"),
+        ("subject_en", "June\tletter"),
+        ("subject_en", "June\u2028letter"),
+        ("subject_fr", "Lettre\nde juin"),
+    ],
+)
+def test_a_control_character_in_a_subject_or_the_title_is_refused(comms, field, value):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        make_campaign(comms, **{field: value})
+    assert error.value.message_dict == {
+        field: ["Write it on one line, without control characters (line break, carriage return, tab)."]
+    }
+    assert Campaign.objects.count() == 0
+
+
+def test_a_carriage_return_typed_in_a_subject_is_a_field_error_on_the_screen(client_comms):
+    data = {
+        "title": "June letter",
+        "subject_fr": "Lettre\rde juin",
+        "subject_nl": "",
+        "subject_en": "",
+        "text_fr": "Bonjour.",
+        "text_nl": "",
+        "text_en": "",
+    }
+    with translation.override("en"):
+        response = client_comms.post(_url("create"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "subject_fr": ["Write it on one line, without control characters (line break, carriage return, tab)."]
+    }
+    assert Campaign.objects.count() == 0
+
+
+def test_a_test_send_refused_for_a_bad_header_says_so_instead_of_failing(client_comms, comms, mailoutbox):
+    from django.contrib.messages import get_messages
+
+    from brussels_international.core.models import AuditEntry
+
+    campaign = make_campaign(comms)
+    Campaign.objects.filter(pk=campaign.pk).update(subject_en="June\rletter")  # saved before the check
+
+    with translation.override("en"):
+        response = client_comms.post(
+            _url("detail", campaign.pk), {"action": "test", "to": "me@example.org", "language": "en"}
+        )
+        shown = [str(message) for message in get_messages(response.wsgi_request)]
+
+    assert (response.status_code, response["Location"]) == (302, _url("detail", campaign.pk))
+    assert shown == [
+        "The test was not sent: a subject of the campaign contains a line break or another control character. "
+        "Edit the campaign and write each subject on one line."
+    ]
+    assert mailoutbox == []
+    assert not AuditEntry.objects.filter(verb="test_sent").exists()
+
+
+def test_a_test_send_is_in_the_audit_trail_with_the_typed_address(client_comms, comms, mailoutbox):
+    from brussels_international.core.models import AuditEntry
+
+    campaign = make_campaign(comms)
+
+    response = client_comms.post(
+        _url("detail", campaign.pk), {"action": "test", "to": "me@example.org", "language": "nl"}
+    )
+
+    assert response.status_code == 302 and len(mailoutbox) == 1
+    [entry] = AuditEntry.objects.filter(verb="test_sent")
+    assert (entry.actor, entry.object_id, entry.object_repr, entry.payload) == (
+        comms,
+        str(campaign.pk),
+        str(campaign),
+        {"to": "me@example.org", "language": "nl"},
+    )
+
+
+def test_a_test_the_mail_server_refuses_leaves_no_audit_entry(comms, mailoutbox):
+    from brussels_international.core.models import AuditEntry
+    from brussels_international.newsletter.campaign_services import campaign_send_test
+
+    campaign = make_campaign(comms)
+    with (
+        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError("down")),
+        pytest.raises(OSError, match="down"),
+    ):
+        campaign_send_test(actor=comms, campaign=campaign, language="fr", to="me@example.org")
+
+    assert not AuditEntry.objects.filter(verb="test_sent").exists()
