@@ -18,8 +18,8 @@ templating)::
 ``id`` is the provider's event id: an event already recorded is ignored (unique source + reference).
 Headers: ``X-Timestamp: <Unix time, seconds>`` and ``X-Signature: sha256=<hex>``, the HMAC-SHA256
 with ``settings.NEWSLETTER_WEBHOOK_SECRET`` of ``<timestamp>.<raw body>`` (the timestamp is signed,
-so a captured request cannot be replayed with a new one); a timestamp more than 5 minutes
-(:data:`WEBHOOK_TOLERANCE_SECONDS`) from the server's clock is refused. Answers: 200 with counts
+so a captured request cannot be replayed with a new one); a timestamp that is not ASCII digits, or
+more than 5 minutes (:data:`WEBHOOK_TOLERANCE_SECONDS`) from the server's clock, is refused. Answers: 200 with counts
 ``{"recorded", "duplicates", "unknown"}``; 403 bad or missing signature or timestamp, or no secret
 configured; 400 body that is not the format above, with a message saying what is wrong.
 
@@ -29,7 +29,9 @@ Delivery status notifications (RFC 3464, ``multipart/report; report-type=deliver
 each recipient block's ``Status`` 5.x.x is a hard bounce, 4.x.x a soft one (RFC 3463 §3.1, class
 of the status code); the delivery is found by the ``Message-ID`` of the returned message
 (``message/rfc822`` or ``text/rfc822-headers`` part), else the subscriber by ``Final-Recipient``.
-The reference is the report's own Message-ID (else a hash of the message) plus the recipient.
+The reference is a hash of the report's own Message-ID (else of the message) and the recipient
+(:func:`mailbox_reference`): the same report read twice is recorded once, and no address is stored
+in it (it must not outlive an erasure, GDPR art. 17).
 """
 
 from __future__ import annotations
@@ -72,10 +74,15 @@ def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
+def _ascii_digits(value: str) -> bool:
+    """True for ``0``-``9`` only: ``str.isdigit()`` also accepts ``²`` or ``٣``, which ``int()`` refuses."""
+    return value.isascii() and value.isdigit()
+
+
 def _signature_ok(request: HttpRequest, secret: str, now: float) -> bool:
     timestamp = request.headers.get("X-Timestamp", "").strip()
     signature = request.headers.get("X-Signature", "").strip()
-    if not secret or not timestamp.isdigit() or not signature:
+    if not secret or not _ascii_digits(timestamp) or not signature:
         return False
     if abs(now - int(timestamp)) > WEBHOOK_TOLERANCE_SECONDS:
         return False
@@ -218,6 +225,14 @@ def _status_blocks(message: email.message.Message) -> list[email.message.Message
     raise NotABounce("no message/delivery-status part")
 
 
+def mailbox_reference(report_id: str, recipient: str) -> str:
+    """The ``Bounce.reference`` of one recipient of a delivery status notification: ``sha256:`` and
+    40 hex characters of SHA-256 over ``<report Message-ID> <lower-cased recipient>``. Stable (the
+    same report read again gives the same reference, so it is recorded once) and without the address."""
+    digest = hashlib.sha256(f"{report_id} {recipient.strip().lower()}".encode()).hexdigest()
+    return f"sha256:{digest[:40]}"
+
+
 def parse_dsn(message: email.message.Message) -> list[BounceEvent]:
     """The bounces a delivery status notification reports: one per recipient block whose ``Action``
     is ``failed`` or ``delayed`` (or absent) and whose ``Status`` starts with 5 (hard) or 4 (soft).
@@ -249,7 +264,7 @@ def parse_dsn(message: email.message.Message) -> list[BounceEvent]:
         events.append(
             BounceEvent(
                 kind=kind,
-                reference=f"{own_id} {recipient.lower()}"[:200],
+                reference=mailbox_reference(own_id, recipient),
                 email=recipient,
                 message_id=original_id,
                 diagnostic=f"{status} {diagnostic}".strip(),

@@ -12,16 +12,24 @@ Rules and their sources:
   (within 7 days, :data:`.tokens.CONFIRM_MAX_AGE`); each step records a :class:`.Consent` with
   time, IP address, language and the exact wording shown (GDPR art. 7(1)).
 - The form never tells whether an address is subscribed: the same page follows every request;
-  confirmation mails to one address go out at most once per :data:`RESEND_INTERVAL`.
+  confirmation mails to one address go out at most once per :data:`RESEND_INTERVAL`, and one IP
+  address may ask at most :data:`SUBSCRIBE_IP_LIMIT` times per :data:`SUBSCRIBE_IP_WINDOW`
+  (:func:`subscribe_throttled`; beyond, the same page and nothing sent).
+- Downloading or erasing one's data needs a link mailed to the address and valid 1 hour
+  (:func:`subscriber_data_link_send`): the 365-day preference link travels with every newsletter
+  and may be forwarded (GDPR art. 12(6) and 32: identify the person before giving access).
 - Bounces (:func:`bounce_record`): a hard bounce or a spam complaint suspends the address at once;
   :data:`SOFT_BOUNCE_LIMIT` soft bounces in a row suspend it too. The count restarts when a later
   delivery is not bounced (:func:`subscriber_soft_bounces_reset`, called by the sender).
+  The reason is stored as an English msgid (:data:`SUSPENSION_REASONS`) and translated where it
+  is shown (:func:`suspension_reason_label`).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -29,8 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from brussels_international.core.models import AuditVerb
 from brussels_international.core.services import Actor, audit_record
@@ -47,13 +57,29 @@ from .models import (
     SubscriberStatus,
     Topic,
 )
-from .subscriber_mail import MAIL_ALREADY_SUBSCRIBED, MAIL_CONFIRM, MAIL_PREFERENCES_LINK, send_subscriber_mail
+from .subscriber_mail import (
+    MAIL_ALREADY_SUBSCRIBED,
+    MAIL_CONFIRM,
+    MAIL_DATA_DOWNLOAD,
+    MAIL_DATA_ERASE,
+    MAIL_PREFERENCES_LINK,
+    send_subscriber_mail,
+)
 
 RESEND_INTERVAL = dt.timedelta(minutes=10)
 """Least time between two mails of the sign-up flow (confirmation, "already subscribed") to one address."""
 
 PREFERENCES_LINK_INTERVAL = dt.timedelta(minutes=10)
 """Least time between two fresh preference links mailed to one address."""
+
+DATA_LINK_INTERVAL = dt.timedelta(minutes=10)
+"""Least time between two data links (download or erase, each) mailed to one address."""
+
+SUBSCRIBE_IP_LIMIT = 10
+"""Most subscription requests accepted from one IP address per :data:`SUBSCRIBE_IP_WINDOW`."""
+
+SUBSCRIBE_IP_WINDOW = dt.timedelta(hours=1)
+"""The window of :data:`SUBSCRIBE_IP_LIMIT` (fixed, from the first request of the IP address)."""
 
 SOFT_BOUNCE_LIMIT = 3
 """Soft bounces in a row after which an address is suspended."""
@@ -97,6 +123,26 @@ def _consent(subscriber: Subscriber, action: str, *, ip_address: str | None, lan
 
 def _locked(subscriber: Subscriber) -> Subscriber:
     return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+
+
+def subscribe_throttled(*, ip_address: str | None) -> bool:
+    """Count one subscription request from *ip_address* and tell whether it is over the limit:
+    at most :data:`SUBSCRIBE_IP_LIMIT` per :data:`SUBSCRIBE_IP_WINDOW` (a fixed window in the cache,
+    from the first request). The form is CSRF-exempt and sends mail from the official domain to
+    any address: this bounds what one machine can make it send. Requests without an address share
+    one counter.
+
+    Returns:
+        True when the request is over the limit: the caller shows the usual page and sends nothing.
+    """
+    key = f"newsletter:subscribe-ip:{ip_address or '-'}"
+    cache.add(key, 0, timeout=int(SUBSCRIBE_IP_WINDOW.total_seconds()))
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window starts
+        cache.set(key, 1, timeout=int(SUBSCRIBE_IP_WINDOW.total_seconds()))
+        count = 1
+    return count > SUBSCRIBE_IP_LIMIT
 
 
 def subscriber_subscribe(
@@ -308,14 +354,48 @@ def subscriber_preferences_link_send(*, actor: Actor, email: str) -> bool:
     return True
 
 
-def subscriber_erase(*, actor: Actor, subscriber: Subscriber) -> dict[str, int]:
+def subscriber_data_link_send(*, actor: Actor, subscriber: Subscriber, action: str) -> bool:
+    """Mail *subscriber* the single-purpose link that downloads (``action="download"``) or erases
+    (``"erase"``) their data, valid 1 hour (:data:`.tokens.DATA_MAX_AGE`). Asked from the preference
+    page, whose link may have been forwarded: only whoever reads the mailbox gets the data or can
+    erase it (GDPR art. 12(6), 32). At most one mail per action and address per
+    :data:`DATA_LINK_INTERVAL`; the caller shows the same page whatever happens.
+
+    Returns:
+        True when a mail was queued.
+
+    Raises:
+        ValueError: *action* is not one of :data:`.tokens.DATA_ACTIONS`.
+    """
+    if action not in tokens.DATA_ACTIONS:
+        raise ValueError(f"unknown data action {action!r}")
+    key = f"newsletter:data-link:{action}:{tokens.fingerprint(subscriber.email)}"
+    if not cache.add(key, 1, timeout=int(DATA_LINK_INTERVAL.total_seconds())):
+        return False
+    with transaction.atomic():
+        _queue_mail(MAIL_DATA_DOWNLOAD if action == "download" else MAIL_DATA_ERASE, subscriber.pk)
+    return True
+
+
+def subscriber_erase(*, actor: Actor, subscriber: Subscriber, by_subscriber: bool = False) -> dict[str, int]:
     """Erase *subscriber* (GDPR art. 17): the row, its consents, topics and bounces are deleted;
-    its deliveries stay without it (``Delivery.subscriber`` becomes empty) so that the figures of
-    past campaigns do not change. The audit entry names the subscriber by id only.
+    its deliveries stay without it (``Delivery.subscriber`` becomes empty, ``Delivery.error``
+    blank: it may quote the mail server's answer naming the address) so that the figures of past
+    campaigns do not change. The audit entry names the subscriber by id only.
+
+    Args:
+        actor: the staff user erasing, or the (anonymous) subscriber.
+        by_subscriber: True when the subscriber asked it through their signed erase link (the
+            views of :mod:`.views`); otherwise *actor* must hold ``newsletter.delete_subscriber``.
 
     Returns:
         ``{"consents": n, "bounces": n, "deliveries": n}``: rows deleted, and deliveries kept anonymous.
+
+    Raises:
+        PermissionDenied: not *by_subscriber* and *actor* lacks ``newsletter.delete_subscriber``.
     """
+    if not by_subscriber and (actor is None or not actor.has_perm("newsletter.delete_subscriber")):
+        raise PermissionDenied("erasing a subscriber needs the permission newsletter.delete_subscriber")
     with transaction.atomic():
         locked = _locked(subscriber)
         counts = {
@@ -323,8 +403,9 @@ def subscriber_erase(*, actor: Actor, subscriber: Subscriber) -> dict[str, int]:
             "bounces": locked.bounces.count(),
             "deliveries": locked.deliveries.count(),
         }
-        _audit(actor, AuditVerb.DELETED, locked, {"erased": True, **counts})
+        _audit(actor, AuditVerb.DELETED, locked, {"erased": True, "by_subscriber": by_subscriber, **counts})
         Bounce.objects.filter(subscriber=locked).delete()  # their diagnostics often quote the address
+        Delivery.objects.filter(subscriber=locked).exclude(error="").update(error="")
         locked.delete()
     return counts
 
@@ -334,6 +415,31 @@ def subscriber_erase(*, actor: Actor, subscriber: Subscriber) -> dict[str, int]:
 BOUNCE_RECORDED = "recorded"
 BOUNCE_DUPLICATE = "duplicate"
 BOUNCE_UNKNOWN = "unknown"
+
+
+REASON_HARD = gettext_noop("Hard bounce")
+REASON_COMPLAINT = gettext_noop("Spam complaint")
+REASON_SOFT = gettext_noop("Soft bounces in a row")
+SUSPENSION_REASONS = (REASON_HARD, REASON_COMPLAINT, REASON_SOFT)
+"""The English msgids stored at the start of ``Subscriber.suspension_reason`` (``"<msgid>"`` or
+``"<msgid>: <diagnostic>"``); :func:`suspension_reason_label` translates them where they are shown."""
+
+
+def suspension_reason_label(reason: str) -> str:
+    """*reason* (``Subscriber.suspension_reason``) in the active language: its leading msgid of
+    :data:`SUSPENSION_REASONS` translated, the mail server's diagnostic after it kept as it is.
+    A reason that starts with no known msgid is returned unchanged."""
+    for msgid in SUSPENSION_REASONS:
+        if reason == msgid or reason.startswith(f"{msgid}: "):
+            return gettext(msgid) + reason[len(msgid) :]
+    return reason
+
+
+def _address_redacted(text: str, addresses: Iterable[str]) -> str:
+    """*text* with each of *addresses* (case-insensitive, with or without ``<>``) replaced by ``<address>``."""
+    for address in {a.strip().lower() for a in addresses if a.strip()}:
+        text = re.sub(rf"<?{re.escape(address)}>?", "<address>", text, flags=re.IGNORECASE)
+    return text
 
 
 def _message_id_forms(message_id: str) -> list[str]:
@@ -367,7 +473,9 @@ def bounce_record(
     complaint suspends the address (status ``suspended``, reason); a soft bounce adds one to
     ``Subscriber.soft_bounces`` (once per delivery) and the :data:`SOFT_BOUNCE_LIMIT`-th in a row
     suspends it. An unsubscribed or already suspended address keeps its status. The delivery
-    becomes ``bounced``.
+    becomes ``bounced``. The subscriber's address (and *email*) quoted in *diagnostic* is replaced
+    by ``<address>`` before it is stored. A bounce for the delivery of an erased subscriber is
+    not recorded at all (GDPR art. 17: nothing about the erased address is kept).
 
     Args:
         actor: ``None`` (webhook, command).
@@ -378,8 +486,8 @@ def bounce_record(
         email, message_id, diagnostic: what the report says (diagnostic cut to 500 characters).
 
     Returns:
-        :data:`BOUNCE_RECORDED`, :data:`BOUNCE_DUPLICATE`, or :data:`BOUNCE_UNKNOWN` (neither the
-        delivery nor the address is known: nothing is stored).
+        :data:`BOUNCE_RECORDED`, :data:`BOUNCE_DUPLICATE`, or :data:`BOUNCE_UNKNOWN` (no subscriber:
+        the address is unknown, or the delivery's subscriber was erased; nothing is stored).
 
     Raises:
         ValueError: *kind* is not a :class:`.BounceKind`.
@@ -395,12 +503,15 @@ def bounce_record(
             Delivery.objects.select_for_update().filter(message_id__in=forms).order_by("pk").first() if forms else None
         )
         subscriber: Subscriber | None = None
-        if delivery is not None and delivery.subscriber_id is not None:
+        if delivery is not None:
+            if delivery.subscriber_id is None:  # erased: keep nothing about the address (GDPR art. 17)
+                return BOUNCE_UNKNOWN
             subscriber = Subscriber.objects.select_for_update().get(pk=delivery.subscriber_id)
         elif email.strip():
             subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email.strip()).first()
-        if delivery is None and subscriber is None:
+        if subscriber is None:
             return BOUNCE_UNKNOWN
+        diagnostic = _address_redacted(diagnostic, [email, subscriber.email])[:500]
         first_for_delivery = delivery is None or delivery.status != DeliveryStatus.BOUNCED
         try:
             with transaction.atomic():
@@ -410,36 +521,37 @@ def bounce_record(
                     kind=kind,
                     source=source,
                     reference=reference,
-                    diagnostic=diagnostic[:500],
+                    diagnostic=diagnostic,
                 )
         except IntegrityError:  # the same event recorded at the same moment
             return BOUNCE_DUPLICATE
         if delivery is not None and first_for_delivery:
             delivery.status = DeliveryStatus.BOUNCED
             delivery.save(update_fields=["status"])
-        if subscriber is not None:
-            old_status = subscriber.status
-            suspended = False
-            if kind in (BounceKind.HARD, BounceKind.COMPLAINT):
-                label = "Spam complaint" if kind == BounceKind.COMPLAINT else "Hard bounce"
-                suspended = _suspend(subscriber, f"{label}: {diagnostic}" if diagnostic else label)
-            elif first_for_delivery:
-                subscriber.soft_bounces += 1
-                if subscriber.soft_bounces >= SOFT_BOUNCE_LIMIT:
-                    suspended = _suspend(subscriber, f"{subscriber.soft_bounces} soft bounces in a row: {diagnostic}")
-            subscriber.save(update_fields=["status", "suspended_at", "suspension_reason", "soft_bounces"])
-            _audit(
-                actor,
-                AuditVerb.STATUS_CHANGED if suspended else AuditVerb.UPDATED,
-                subscriber,
-                {
-                    "bounce": bounce.pk,
-                    "kind": kind,
-                    "source": source,
-                    "soft_bounces": subscriber.soft_bounces,
-                    "status": [old_status, subscriber.status],
-                },
-            )
+        old_status = subscriber.status
+        suspended = False
+        label = ""
+        if kind in (BounceKind.HARD, BounceKind.COMPLAINT):
+            label = REASON_COMPLAINT if kind == BounceKind.COMPLAINT else REASON_HARD
+        elif first_for_delivery:
+            subscriber.soft_bounces += 1
+            if subscriber.soft_bounces >= SOFT_BOUNCE_LIMIT:
+                label = REASON_SOFT
+        if label:
+            suspended = _suspend(subscriber, f"{label}: {diagnostic}" if diagnostic else label)
+        subscriber.save(update_fields=["status", "suspended_at", "suspension_reason", "soft_bounces"])
+        _audit(
+            actor,
+            AuditVerb.STATUS_CHANGED if suspended else AuditVerb.UPDATED,
+            subscriber,
+            {
+                "bounce": bounce.pk,
+                "kind": kind,
+                "source": source,
+                "soft_bounces": subscriber.soft_bounces,
+                "status": [old_status, subscriber.status],
+            },
+        )
     return BOUNCE_RECORDED
 
 

@@ -79,6 +79,10 @@ class SubscriberInspectView(InspectView):
     def get_header_buttons(self) -> list[Any]:
         return []  # "Erase" is a button of the page, labelled for what it does
 
+    def get_suspension_reason_display_value(self) -> str:
+        """The reason for suspension in the workspace language (stored as an English msgid)."""
+        return services.suspension_reason_label(self.object.suspension_reason)
+
 
 class SubscriberEraseView(DeleteView):
     """Erase a subscriber after confirmation (:func:`.services.subscriber_erase`, GDPR art. 17)."""

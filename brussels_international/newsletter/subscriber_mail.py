@@ -8,7 +8,9 @@
 No input of the subscriber goes into a header: the only header built from their data is ``To``,
 holding the address alone, which the form validated as an e-mail address (no line break can
 pass ``EmailValidator``; Django's mail classes refuse a header with one anyway,
-``BadHeaderError``). The name appears in the body only.
+``BadHeaderError``). The name appears in the body only, and only once the address is confirmed
+(status ``active``): the sign-up form is open to anyone, who must not be able to have the official
+domain greet any address with a name of their choosing.
 """
 
 from __future__ import annotations
@@ -23,14 +25,19 @@ from brussels_international.core.background import retrying_task
 from brussels_international.core.feeds import absolute_url
 
 from . import tokens
-from .models import Subscriber
+from .models import Subscriber, SubscriberStatus
 
 MAIL_CONFIRM = "confirm"
 MAIL_ALREADY_SUBSCRIBED = "already_subscribed"
 MAIL_PREFERENCES_LINK = "preferences_link"
-MAIL_KINDS = (MAIL_CONFIRM, MAIL_ALREADY_SUBSCRIBED, MAIL_PREFERENCES_LINK)
+MAIL_DATA_DOWNLOAD = "data_download"
+MAIL_DATA_ERASE = "data_erase"
+MAIL_KINDS = (MAIL_CONFIRM, MAIL_ALREADY_SUBSCRIBED, MAIL_PREFERENCES_LINK, MAIL_DATA_DOWNLOAD, MAIL_DATA_ERASE)
 """``confirm``: the double opt-in link (valid 7 days); ``already_subscribed``: an active address
-asked to subscribe again (with the preference link); ``preferences_link``: a fresh preference link."""
+asked to subscribe again (with the preference link); ``preferences_link``: a fresh preference link;
+``data_download`` / ``data_erase``: the link that downloads or erases the subscriber's data (valid 1 hour)."""
+
+_DATA_ACTION = {MAIL_DATA_DOWNLOAD: "download", MAIL_DATA_ERASE: "erase"}
 
 
 def _url(name: str, language: str, token: str) -> str:
@@ -61,11 +68,24 @@ def preferences_url(subscriber: Subscriber) -> str:
     )
 
 
+def data_url(subscriber: Subscriber, action: str) -> str:
+    """The single-purpose link that downloads (``action="download"``) or erases (``"erase"``) the
+    data of *subscriber* (``/<language>/newsletter/data/<action>/<token>/``, valid 1 hour).
+
+    Raises:
+        ValueError: *action* is not one of :data:`.tokens.DATA_ACTIONS`.
+    """
+    token = tokens.data_token(subscriber.pk, subscriber.email, action)
+    return _url(f"newsletter:data_{action}", subscriber.language, token)
+
+
 @retrying_task(max_attempts=3, backoff_seconds=60)
 def send_subscriber_mail(kind: str, subscriber_id: int) -> int:
     """Send the mail *kind* (one of :data:`MAIL_KINDS`) to subscriber *subscriber_id*, in their language.
 
     Subject and text come from ``newsletter/mail/<kind>_subject.txt`` and ``<kind>_body.txt``.
+    They greet the subscriber by name (``greeting_name``) only when the address is confirmed
+    (status ``active``); else "Hello,".
     Marked ``Auto-Submitted: auto-generated`` (RFC 3834). Idempotent enough to retry: a second
     run sends the same message again.
 
@@ -81,10 +101,13 @@ def send_subscriber_mail(kind: str, subscriber_id: int) -> int:
     if subscriber is None:
         return 0
     with translation.override(subscriber.language):
+        action = _DATA_ACTION.get(kind)
         context = {
             "subscriber": subscriber,
+            "greeting_name": subscriber.name if subscriber.status == SubscriberStatus.ACTIVE else "",
             "confirm_url": confirm_url(subscriber) if kind == MAIL_CONFIRM else "",
             "preferences_url": preferences_url(subscriber),
+            "data_url": data_url(subscriber, action) if action else "",
             "subscribe_url": absolute_url(reverse("newsletter:subscribe")),
             "valid_days": tokens.CONFIRM_MAX_AGE.days,
         }

@@ -1,4 +1,5 @@
-"""Signed links of the newsletter: confirmation (double opt-in), unsubscribe and preferences.
+"""Signed links of the newsletter: confirmation (double opt-in), unsubscribe, preferences, and the
+single-purpose links that download or erase a subscriber's data.
 
 Each token is ``django.core.signing`` (HMAC-SHA256 with ``SECRET_KEY`` and a salt per use) over
 ``{"s": subscriber id, "h": address fingerprint}`` (plus ``"c"``, the campaign id, in unsubscribe
@@ -7,7 +8,10 @@ useless once the address is erased and its id reused, without putting the addres
 
 Lifetimes: confirmation 7 days (:data:`CONFIRM_MAX_AGE`, from the issue); unsubscribe links never
 expire (RFC 8058 links must keep working in old mails); preference links 365 days
-(:data:`PREFERENCES_MAX_AGE`), after which the page offers to mail a fresh link.
+(:data:`PREFERENCES_MAX_AGE`), after which the page offers to mail a fresh link; data links 1 hour
+(:data:`DATA_MAX_AGE`). A preference link may be forwarded with a newsletter, so it cannot
+download or erase data itself: it only has a link mailed to the address, whose salt names its one
+action (a download link cannot erase).
 """
 
 from __future__ import annotations
@@ -21,8 +25,12 @@ from django.core import signing
 CONFIRM_SALT = "newsletter.confirm"
 UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 PREFERENCES_SALT = "newsletter.preferences"
+DATA_SALT = "newsletter.data"
+DATA_ACTIONS = ("download", "erase")
+"""The actions of a data link: ``download`` (GDPR art. 15 and 20) or ``erase`` (GDPR art. 17)."""
 CONFIRM_MAX_AGE = dt.timedelta(days=7)
 PREFERENCES_MAX_AGE = dt.timedelta(days=365)
+DATA_MAX_AGE = dt.timedelta(hours=1)
 
 
 class TokenExpired(Exception):
@@ -82,6 +90,24 @@ def preferences_token(subscriber_id: int, email: str) -> str:
     return _make(PREFERENCES_SALT, subscriber_id, email)
 
 
+def _data_salt(action: str) -> str:
+    if action not in DATA_ACTIONS:
+        raise ValueError(f"unknown data action {action!r}")
+    return f"{DATA_SALT}.{action}"
+
+
+def data_token(subscriber_id: int, email: str, action: str) -> str:
+    """The token of a link that downloads or erases the data of a subscriber (valid :data:`DATA_MAX_AGE`).
+
+    Args:
+        action: one of :data:`DATA_ACTIONS`; it is part of the salt, so the token serves that action only.
+
+    Raises:
+        ValueError: unknown *action*.
+    """
+    return _make(_data_salt(action), subscriber_id, email)
+
+
 def read_confirm_token(token: str) -> TokenData:
     """Verify a confirmation token. Raises :class:`TokenExpired` after 7 days, :class:`TokenInvalid` if forged."""
     return _read(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
@@ -95,3 +121,10 @@ def read_unsubscribe_token(token: str) -> TokenData:
 def read_preferences_token(token: str) -> TokenData:
     """Verify a preferences token. Raises :class:`TokenExpired` after a year, :class:`TokenInvalid` if forged."""
     return _read(token, PREFERENCES_SALT, PREFERENCES_MAX_AGE)
+
+
+def read_data_token(token: str, action: str) -> TokenData:
+    """Verify a data token for *action* (one of :data:`DATA_ACTIONS`). Raises :class:`TokenExpired`
+    after an hour, :class:`TokenInvalid` if forged or made for another action, ``ValueError`` for an
+    unknown *action*."""
+    return _read(token, _data_salt(action), DATA_MAX_AGE)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm_view, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("preferences/<str:token>/", views.preferences_view, name="preferences"),
+    path("data/download/<str:token>/", views.data_download_view, name="data_download"),
+    path("data/erase/<str:token>/", views.data_erase_view, name="data_erase"),
 ]
 
 webhook_urlpatterns = [

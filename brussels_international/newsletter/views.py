@@ -1,5 +1,6 @@
 """Public views of the newsletter: subscribe, confirm (double opt-in), unsubscribe (RFC 8058),
-preferences (language, topics, download, erasure). The bounce webhook lives in :mod:`.bounces`.
+preferences (language, topics; asking for the data links), and the data links that download or
+erase one's data (mailed, valid 1 hour). The bounce webhook lives in :mod:`.bounces`.
 
 Every page reached through a signed link is personal: ``never_cache`` (``Cache-Control: private,
 no-store``...), so neither the public page cache (``core/cache.py``) nor a proxy keeps it.
@@ -36,7 +37,15 @@ from .models import Subscriber, SubscriberStatus, Topic
 from .selectors import subscriber_data_export, subscriber_for_token
 from .subscriber_mail import preferences_url
 
-__all__ = ["bounce_webhook_view", "confirm_view", "preferences_view", "subscribe_view", "unsubscribe_view"]
+__all__ = [
+    "bounce_webhook_view",
+    "confirm_view",
+    "data_download_view",
+    "data_erase_view",
+    "preferences_view",
+    "subscribe_view",
+    "unsubscribe_view",
+]
 
 TEMPLATES = "newsletter"
 
@@ -78,8 +87,10 @@ def subscribe_view(request: HttpRequest) -> HttpResponse:
     for anonymous visitors (``core/cache.py``); a CSRF token would set a cookie and disable that
     cache. A forged cross-site post can do no harm: the double opt-in subscribes nobody without
     the confirmation link mailed to the address (GDPR art. 7(1)), one address gets at most one
-    such mail per 10 minutes (:data:`.services.RESEND_INTERVAL`), and a hidden honeypot field
-    (:data:`.forms.HONEYPOT_FIELD`) drops robots that fill in every field.
+    such mail per 10 minutes (:data:`.services.RESEND_INTERVAL`), one IP address may post at most
+    10 requests an hour (:func:`.services.subscribe_throttled`; beyond, the same page and no mail),
+    the mail greets nobody by the name typed in before the address is confirmed, and a hidden
+    honeypot field (:data:`.forms.HONEYPOT_FIELD`) drops robots that fill in every field.
 
     The answer to a valid post is the same "check your mailbox" page for a new, pending, active or
     unsubscribed address, so the form does not tell who is subscribed. Invalid input re-renders
@@ -94,6 +105,8 @@ def subscribe_view(request: HttpRequest) -> HttpResponse:
         response = _subscribe_page(request, form)
         response["Cache-Control"] = "private, no-store"
         return response
+    if services.subscribe_throttled(ip_address=_ip(request)):
+        return _check_mailbox(request)
     data = form.cleaned_data
     services.subscriber_subscribe(
         actor=request.user,
@@ -195,15 +208,22 @@ def _fresh_link(request: HttpRequest) -> HttpResponse:
     return _page(request, "preferences_expired", {"form": form}, status=410 if request.method != "POST" else 200)
 
 
+DATA_LINK_ACTIONS = {"export": "download", "erase": "erase"}
+"""POST ``action`` of the preference page → the data link it mails (:data:`.tokens.DATA_ACTIONS`)."""
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences_view(request: HttpRequest, token: str) -> HttpResponse:
     """The preference page of the signed link (valid 365 days): change language and topics,
-    unsubscribe, download my data (JSON), erase my data (after a confirmation step).
+    unsubscribe, and ask for the links that download or erase one's data.
 
-    POST ``action``: ``save``, ``export``, ``unsubscribe``, ``erase`` (shows the confirmation
-    step), ``erase_confirmed``. An expired link shows a form to mail a fresh one (410); a forged
-    link, or one whose address was erased, gives 400.
+    POST ``action``: ``save``, ``unsubscribe``, ``export`` or ``erase``. The last two do not touch
+    the data: the preference link travels in every newsletter and may have been forwarded, so they
+    mail a single-purpose link valid 1 hour to the subscriber's address
+    (:func:`.services.subscriber_data_link_send`, at most one per 10 minutes) and say so. An
+    expired link shows a form to mail a fresh one (410); a forged link, or one whose address was
+    erased, gives 400.
     """
     try:
         data = tokens.read_preferences_token(token)
@@ -216,8 +236,7 @@ def preferences_view(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_link(request)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     saved = False
-    if action == "export":
-        return _export(subscriber)
+    data_link = ""
     if action == "unsubscribe":
         services.subscriber_unsubscribe(
             actor=request.user,
@@ -228,11 +247,9 @@ def preferences_view(request: HttpRequest, token: str) -> HttpResponse:
             language=current_language(),
         )
         return _page(request, "unsubscribed", {"preferences_url": request.path})
-    if action == "erase":
-        return _page(request, "erase_confirm")
-    if action == "erase_confirmed":
-        services.subscriber_erase(actor=request.user, subscriber=subscriber)
-        return _page(request, "erased")
+    if action in DATA_LINK_ACTIONS:
+        data_link = DATA_LINK_ACTIONS[action]
+        services.subscriber_data_link_send(actor=request.user, subscriber=subscriber, action=data_link)
     if action == "save":
         form = PreferencesForm(request.POST)
         if form.is_valid():
@@ -253,11 +270,63 @@ def preferences_view(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "subscriber": subscriber,
         "saved": saved,
+        "data_link": data_link,
         "has_topics": Topic.objects.filter(active=True).exists(),
         "preferences_wording": PREFERENCES_WORDING,
         "status_label": _status_label(subscriber),
     }
     return _page(request, "preferences", context)
+
+
+def _data_subscriber(token: str, action: str) -> Subscriber | str:
+    """The subscriber of a data link, or the name of the page to show instead
+    (``data_link_expired`` or ``link_invalid``)."""
+    try:
+        data = tokens.read_data_token(token, action)
+    except tokens.TokenExpired:
+        return "data_link_expired"
+    except tokens.TokenInvalid:
+        return "link_invalid"
+    return subscriber_for_token(data) or "link_invalid"
+
+
+def _data_link_refused(request: HttpRequest, page: str) -> HttpResponse:
+    return _page(request, page, status=410 if page == "data_link_expired" else 400)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def data_download_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The mailed link that downloads a subscriber's data (valid 1 hour; GDPR art. 15 and 20).
+
+    GET shows a Download button (mail scanners follow GET links); its POST answers the JSON file
+    (:func:`.selectors.subscriber_data_export`). Expired: 410 page (ask again from the preference
+    page); forged, meant for another action, or the address erased: 400.
+    """
+    found = _data_subscriber(token, "download")
+    if isinstance(found, str):
+        return _data_link_refused(request, found)
+    if request.method == "POST":
+        return _export(found)
+    return _page(request, "data_download", {"subscriber": found})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def data_erase_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The mailed link that erases a subscriber's data (valid 1 hour; GDPR art. 17).
+
+    GET shows the confirmation page; its POST erases (:func:`.services.subscriber_erase` with
+    ``by_subscriber=True``) and shows "erased". Expired: 410; forged, meant for another action, or
+    the address already erased: 400.
+    """
+    found = _data_subscriber(token, "erase")
+    if isinstance(found, str):
+        return _data_link_refused(request, found)
+    if request.method == "POST":
+        services.subscriber_erase(actor=request.user, subscriber=found, by_subscriber=True)
+        return _page(request, "erased")
+    return _page(request, "erase_confirm", {"subscriber": found, "preferences_url": preferences_url(found)})
 
 
 def _preferences_initial(subscriber: Subscriber) -> dict[str, Any]:

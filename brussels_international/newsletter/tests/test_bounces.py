@@ -4,6 +4,7 @@ command reading RFC 3464 delivery status notifications; the suspension rules."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import mailbox
 import time
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from brussels_international.newsletter import services
 from brussels_international.newsletter.bounces import webhook_signature
-from brussels_international.newsletter.models import Bounce, Delivery, DeliveryStatus, SubscriberStatus
+from brussels_international.newsletter.models import Bounce, Delivery, DeliveryStatus, Subscriber, SubscriberStatus
 
 from .subscriber_helpers import make_campaign, make_delivery, make_subscriber
 
@@ -109,6 +110,17 @@ def test_bad_signature_is_403(db):
     assert Bounce.objects.count() == 0
 
 
+@pytest.mark.parametrize("stamp", ["²", "\u0661\u0667\u0660\u0660", "+1741000000", "1741000000.5", "-1"])
+def test_timestamp_other_than_ascii_digits_is_403(stamp, db):
+    make_subscriber()
+    body = json.dumps({"events": [event()]}).encode()
+    headers = {"X-Timestamp": stamp, "X-Signature": webhook_signature(SECRET, "0", body)}
+    response = Client().post(URL, body, content_type="application/json", headers=headers)
+    assert response.status_code == 403
+    assert response.json() == {"error": "Missing or wrong X-Signature or X-Timestamp."}
+    assert Bounce.objects.count() == 0
+
+
 def test_timestamp_older_than_five_minutes_is_403(db):
     make_subscriber()
     assert post_events([event()], timestamp=int(time.time()) - 301).status_code == 403
@@ -144,6 +156,35 @@ def test_webhook_is_post_only_and_without_language_prefix(db):
     assert Client().get(URL).status_code == 405
 
 
+def test_a_bounce_after_erasure_records_nothing(db, django_capture_on_commit_callbacks):
+    ada = make_subscriber(email="ada@example.org")
+    delivery = make_delivery(make_campaign(), ada, "<m1@example.org>")
+    services.subscriber_erase(actor=None, subscriber=ada, by_subscriber=True)
+    # The provider reports the bounce later, naming the address and quoting it in the diagnostic.
+    response = post_events(
+        [event(email="ada@example.org", message_id="<m1@example.org>", diagnostic="550 <ada@example.org> unknown")]
+    )
+    assert response.json() == {"recorded": 0, "duplicates": 0, "unknown": 1}
+    assert Bounce.objects.count() == 0
+    assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
+    # A new subscriber with the same address is not charged with the old delivery's bounce either.
+    make_subscriber(email="ada@example.org")
+    again = post_events([event(id="evt-2", email="ada@example.org", message_id="<m1@example.org>")])
+    assert again.json() == {"recorded": 0, "duplicates": 0, "unknown": 1}
+    assert Subscriber.objects.get().status == SubscriberStatus.ACTIVE
+
+
+def test_the_address_quoted_in_a_diagnostic_is_replaced(db):
+    subscriber = make_subscriber(email="Ada@Example.org")
+    post_events(
+        [event(email="ada@example.org", diagnostic="550 5.1.1 <ADA@example.org>: unknown; ada@example.org gone")]
+    )
+    bounce = Bounce.objects.get()
+    assert bounce.diagnostic == "550 5.1.1 <address>: unknown; <address> gone"
+    subscriber.refresh_from_db()
+    assert subscriber.suspension_reason == "Hard bounce: 550 5.1.1 <address>: unknown; <address> gone"
+
+
 # --- Soft bounces in a row -------------------------------------------------------------------------
 
 
@@ -156,7 +197,7 @@ def test_three_soft_bounces_in_a_row_suspend(db):
         subscriber.refresh_from_db()
         assert subscriber.soft_bounces == number
         assert subscriber.status == ("suspended" if number == 3 else "active")
-    assert subscriber.suspension_reason == "3 soft bounces in a row: 4.2.2 full"
+    assert subscriber.suspension_reason == "Soft bounces in a row: 4.2.2 full"  # an English msgid + diagnostic
 
 
 def test_soft_bounces_of_one_delivery_count_once(db):
@@ -305,13 +346,19 @@ def test_mailbox_command_records_hard_and_soft_bounces_and_reports_unreadable_me
     bob.refresh_from_db()
     assert (ada.status, bob.status, bob.soft_bounces) == ("suspended", "active", 1)
     hard = Bounce.objects.get(kind="hard")
+    # The reference is a hash of the report's Message-ID and the recipient: no address in it.
+    digest = hashlib.sha256(b"<dsn-1@mx.example.net> ada@example.org").hexdigest()[:40]
     assert (hard.delivery, hard.subscriber, hard.source, hard.reference) == (
         ada_delivery,
         ada,
         "mailbox",
-        "<dsn-1@mx.example.net> ada@example.org",
+        f"sha256:{digest}",
     )
-    assert hard.diagnostic == ("5.1.1 smtp; 550 5.1.1 <ada@example.org>: Recipient address rejected: User unknown")
+    # The address the diagnostic quotes is replaced.
+    assert hard.diagnostic == "5.1.1 smtp; 550 5.1.1 <address>: Recipient address rejected: User unknown"
+    assert ada.suspension_reason == (
+        "Hard bounce: 5.1.1 smtp; 550 5.1.1 <address>: Recipient address rejected: User unknown"
+    )
     soft = Bounce.objects.get(kind="soft")
     assert (soft.delivery, soft.subscriber) == (bob_delivery, bob)
     assert Delivery.objects.get(pk=bob_delivery.pk).status == "bounced"

@@ -11,15 +11,23 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
+from django.utils.html import escape
 
 from brussels_international.core.models import AuditEntry
-from brussels_international.newsletter import tokens
+from brussels_international.newsletter import services, tokens
 from brussels_international.newsletter.forms import CONFIRM_WORDING, CONSENT_WORDING
 from brussels_international.newsletter.models import Consent, ConsentAction, Subscriber, SubscriberStatus
 
 from .subscriber_helpers import link_in, make_subscriber, topics  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+
+
+def tr(language: str, msgid: str) -> str:
+    """*msgid* in *language*, HTML-escaped as a template shows it (the catalogues are compiled)."""
+    with translation.override(language):
+        return escape(translation.gettext(msgid))
+
 
 START = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
@@ -104,7 +112,8 @@ def test_subscribe_records_consent_and_mails_the_confirmation_in_the_chosen_lang
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["Ada.Lovelace@example.org"]
-    assert mail.subject == "Confirm your subscription to the Brussels International newsletter"  # fr msgid
+    with translation.override("fr"):
+        assert mail.subject == translation.gettext("Confirm your subscription to the Brussels International newsletter")
     path = link_in(mail.body, "confirm")
     assert path.startswith("/fr/newsletter/confirm/")
     assert mail.extra_headers["Auto-Submitted"] == "auto-generated"
@@ -178,9 +187,63 @@ def test_an_active_address_gets_the_same_page_and_no_confirmation(
     assert ada.consents.count() == 0
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["ada@example.org"]
-    assert mailoutbox[0].subject == "You already receive the Brussels International newsletter"
+    with translation.override("nl"):
+        assert mailoutbox[0].subject == translation.gettext("You already receive the Brussels International newsletter")
     assert "/nl/newsletter/preferences/" in mailoutbox[0].body
     assert "/newsletter/confirm/" not in mailoutbox[0].body
+
+
+def test_mails_greet_by_name_only_once_the_address_is_confirmed(
+    topics,  # noqa: F811
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    # Anyone may type any address and name: the confirmation mail must not carry that name.
+    with django_capture_on_commit_callbacks(execute=True):
+        post_subscribe(Client(), email="victim@example.org", name="Win a prize at evil.example", language="en")
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].body.startswith("Hello,\n")
+    assert "evil.example" not in mailoutbox[0].body
+    # Nor the fresh preference link mailed to that pending address.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscriber_preferences_link_send(actor=None, email="victim@example.org")
+    assert mailoutbox[1].body.startswith("Hello,\n")
+    assert "evil.example" not in mailoutbox[1].body
+    # A confirmed address is greeted by its name.
+    make_subscriber(email="zoe@example.org", name="Zoë", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscriber_preferences_link_send(actor=None, email="zoe@example.org")
+    assert mailoutbox[2].body.startswith("Hello Zoë,\n")
+
+
+def test_one_ip_address_gets_ten_subscription_requests_an_hour(
+    topics,  # noqa: F811
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    with time_machine.travel(START, tick=False):
+        pages = []
+        for number in range(11):
+            with django_capture_on_commit_callbacks(execute=True):
+                pages.append(post_subscribe(client, email=f"person{number}@example.org"))
+        assert len(mailoutbox) == 10
+        assert Subscriber.objects.count() == 10
+        assert not Subscriber.objects.filter(email="person10@example.org").exists()
+        # The 11th answer is the same "check your mailbox" page.
+        assert (pages[10].status_code, pages[10].content) == (200, pages[9].content)
+        assert "no-store" in pages[10]["Cache-Control"]
+        # Another address is not held back.
+        with django_capture_on_commit_callbacks(execute=True):
+            post_subscribe(Client(REMOTE_ADDR="198.51.100.10"), email="other@example.org")
+        assert len(mailoutbox) == 11
+    with (
+        time_machine.travel(START + dt.timedelta(hours=1, seconds=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        post_subscribe(client, email="person10@example.org")
+    assert len(mailoutbox) == 12
+    assert Subscriber.objects.filter(email="person10@example.org").exists()
 
 
 def test_honeypot_filled_pretends_success_and_does_nothing(topics, mailoutbox, django_capture_on_commit_callbacks):  # noqa: F811
@@ -258,7 +321,7 @@ def test_confirm_get_shows_a_button_and_post_confirms(topics, mailoutbox, django
     token = page.cookies["csrftoken"].value
     done = client.post(path, {"csrfmiddlewaretoken": token})
     assert done.status_code == 200
-    assert "Subscription confirmed" in done.content.decode()
+    assert tr("fr", "Subscription confirmed") in done.content.decode()
     assert "/fr/newsletter/preferences/" in done.content.decode()
     subscriber = Subscriber.objects.get()
     assert subscriber.status == SubscriberStatus.ACTIVE
@@ -272,7 +335,7 @@ def test_confirm_get_shows_a_button_and_post_confirms(topics, mailoutbox, django
         )
     again = client.get(path)
     assert again.status_code == 200
-    assert "Already confirmed" in again.content.decode()
+    assert tr("fr", "Already confirmed") in again.content.decode()
     client.post(path, {"csrfmiddlewaretoken": token})
     assert Consent.objects.filter(action=ConsentAction.CONFIRMED).count() == 1
 
@@ -285,7 +348,7 @@ def test_expired_confirmation_link_offers_to_subscribe_again(topics, mailoutbox,
         post = Client().post(path)
     assert page.status_code == 410
     html = page.content.decode()
-    assert "This link has expired" in html
+    assert tr("fr", "This link has expired") in html
     assert 'href="/fr/newsletter/subscribe/"' in html
     assert post.status_code == 410
     assert Subscriber.objects.get().status == SubscriberStatus.PENDING
@@ -311,7 +374,7 @@ def test_forged_confirmation_link_gives_a_400_page(kind, topics, mailoutbox, dja
     }[kind]
     response = Client().post(f"/fr/newsletter/confirm/{forged}/")
     assert response.status_code == 400
-    assert "This link does not work" in response.content.decode()
+    assert tr("fr", "This link does not work") in response.content.decode()
     assert Subscriber.objects.get().status == SubscriberStatus.PENDING
 
 

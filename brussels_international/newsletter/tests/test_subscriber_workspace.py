@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import translation
+from wagtail.users.models import UserProfile
 
 from brussels_international.core.groups import groups_setup
 from brussels_international.core.models import AuditEntry
@@ -81,6 +82,25 @@ def test_subscriber_page_shows_consents_and_bounces(client, staff_login, people)
     assert "452 full" in html and "March issue" in html
     assert f'href="/admin/newsletter-subscribers/delete/{people["ada"].pk}/"' in html
     assert client.get(f"/admin/newsletter-subscribers/edit/{people['ada'].pk}/").status_code == 404
+
+
+def test_the_reason_for_suspension_is_shown_in_the_workspace_language(client, staff_login, people):
+    ada = people["ada"]
+    services.bounce_record(
+        actor=None, source="webhook", reference="e2", kind="complaint", email=ada.email, diagnostic="abuse report"
+    )
+    ada.refresh_from_db()
+    assert ada.suspension_reason == "Spam complaint: abuse report"  # stored: the English msgid
+    _login(client, staff_login, "Communication")
+    user = User.objects.get(username="communication@staff.test")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "fr"
+    profile.save()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    with translation.override("fr"):
+        html = client.get(f"/admin/newsletter-subscribers/inspect/{ada.pk}/").content.decode()
+    assert "Plainte pour spam: abuse report" in html
+    assert "Spam complaint: abuse report" not in html
 
 
 def test_erase_from_the_workspace_after_confirmation(client, staff_login, people):
