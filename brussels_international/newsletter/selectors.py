@@ -5,15 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from . import tokens
 from .models import Bounce, Consent, Delivery, Subscriber, Topic
 
+OFFERED_TOPICS_CACHE_KEY = "newsletter:topics-offered"
+OFFERED_TOPICS_CACHE_SECONDS = 3600
+
 
 def topics_offered() -> list[Topic]:
     """The active topics, in their order (the checkboxes of the subscription form)."""
     return list(Topic.objects.filter(active=True).order_by("order", "slug"))
+
+
+def topics_offered_cached() -> list[Topic]:
+    """:func:`topics_offered` kept in the default cache for :data:`OFFERED_TOPICS_CACHE_SECONDS` (1 hour):
+    the footer of every public page shows them. ``newsletter/signals.py`` drops the entry when a topic
+    changes."""
+    topics = cache.get(OFFERED_TOPICS_CACHE_KEY)
+    if topics is None:
+        topics = topics_offered()
+        cache.set(OFFERED_TOPICS_CACHE_KEY, topics, OFFERED_TOPICS_CACHE_SECONDS)
+    return topics  # type: ignore[no-any-return]
 
 
 def subscriber_for_token(data: tokens.TokenData) -> Subscriber | None:

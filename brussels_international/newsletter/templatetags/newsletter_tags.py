@@ -8,7 +8,7 @@ from django import template
 from django.db import DatabaseError
 
 from ..forms import CONSENT_WORDING, SubscribeForm
-from ..models import Topic
+from ..selectors import topics_offered_cached
 
 register = template.Library()
 
@@ -29,9 +29,11 @@ def newsletter_footer_form(context: template.Context) -> dict[str, Any]:
         return {"show": False}
     form = SubscribeForm(auto_id=FOOTER_AUTO_ID)
     try:
-        has_topics = Topic.objects.filter(active=True).exists()
+        topics = topics_offered_cached()  # no query on most pages (the footer is on all of them)
     except DatabaseError:
         return {"show": False}
+    form.fields["topics"].choices = [(topic.slug, topic.tr("name")) for topic in topics]
+    has_topics = bool(topics)
     return {
         "show": True,
         "form": form,

@@ -134,5 +134,5 @@ def test_admin_shows_the_errors_and_creates_nothing(admin_client, events_index):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "“Tokyo”" in html  # the message quotes what was typed
+    assert "«\u00a0Tokyo\u00a0»" in html  # the message quotes what was typed (the workspace is in French)
     assert not EventPage.objects.filter(slug="forum-des-villes").exists()
