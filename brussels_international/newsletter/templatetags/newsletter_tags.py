@@ -20,13 +20,14 @@ FOOTER_AUTO_ID = "newsletter-footer-%s"
 def newsletter_footer_form(context: template.Context) -> dict[str, Any]:
     """The footer's subscription form (language preselected to the page language, active topics).
 
-    Hidden on the full subscription page, which shows the same form. Without a database (an error
+    Hidden on the full subscription page, which shows the same form, and in the applicant portal
+    (``/<lang>/portal/``: a service for companies, whose forms it would only crowd). Without a database (an error
     page while it is down) the form is left out rather than breaking the page.
     """
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    if match is not None and match.view_name == "newsletter:subscribe":
-        return {"show": False}
+    if match is not None and (match.view_name == "newsletter:subscribe" or "portal" in match.namespaces):
+        return {"show": False}  # the full page shows the form; the applicant portal is a service, not news
     form = SubscribeForm(auto_id=FOOTER_AUTO_ID)
     try:
         topics = topics_offered_cached()  # no query on most pages (the footer is on all of them)

@@ -428,8 +428,10 @@ def test_a_carriage_return_typed_in_a_subject_is_a_field_error_on_the_screen(cli
         response = client_comms.post(_url("create"), data)
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "subject_fr": ["Write it on one line, without control characters (line break, carriage return, tab)."]
+    assert response.context["form"].errors == {  # the workspace speaks the user's language: French here
+        "subject_fr": [
+            "Écrivez-le sur une seule ligne, sans caractère de contrôle (saut de ligne, retour chariot, tabulation)."
+        ]
     }
     assert Campaign.objects.count() == 0
 
@@ -449,9 +451,9 @@ def test_a_test_send_refused_for_a_bad_header_says_so_instead_of_failing(client_
         shown = [str(message) for message in get_messages(response.wsgi_request)]
 
     assert (response.status_code, response["Location"]) == (302, _url("detail", campaign.pk))
-    assert shown == [
-        "The test was not sent: a subject of the campaign contains a line break or another control character. "
-        "Edit the campaign and write each subject on one line."
+    assert shown == [  # the workspace speaks the user's language: French here
+        "Le test n’a pas été envoyé\u00a0: un objet de l’envoi contient un saut de ligne ou un autre caractère "
+        "de contrôle. Modifiez l’envoi et écrivez chaque objet sur une seule ligne."
     ]
     assert mailoutbox == []
     assert not AuditEntry.objects.filter(verb="test_sent").exists()

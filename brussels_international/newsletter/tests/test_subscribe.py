@@ -425,3 +425,12 @@ def test_a_topic_change_makes_cached_public_pages_stale(db):
     assert public_cache_generation() == before + 1
     topic.delete()
     assert public_cache_generation() == before + 2
+
+
+def test_the_applicant_portal_has_no_newsletter_footer(client, db):
+    from brussels_international.newsletter.models import Topic
+
+    Topic.objects.create(slug="expo", name_fr="Expo", name_nl="Expo", name_en="Expo")
+    html = client.get("/en/portal/sign-in/").content.decode()
+    assert "newsletter-footer" not in html
+    assert "newsletter-footer" in client.get("/en/newsletter/unsubscribe/forged/").content.decode()
