@@ -17,7 +17,7 @@ from .models import Campaign, Delivery, DeliveryStatus, Subscriber, SubscriberSt
 if TYPE_CHECKING:
     from brussels_international.website.models import BlogPostPage
 
-SENT_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.BOUNCED)
+SENT_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.HANDED, DeliveryStatus.BOUNCED)
 """Deliveries the mail server accepted (a bounce comes after acceptance)."""
 WAITING_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 

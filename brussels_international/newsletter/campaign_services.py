@@ -302,7 +302,7 @@ def campaign_finish(*, campaign_id: int) -> bool:
         campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
         if campaign is None or campaign.status != CampaignStatus.SENDING:
             return False
-        if campaign.deliveries.filter(status__in=["pending", "sending"]).exists():
+        if campaign.deliveries.filter(status__in=["pending", "sending", "handed"]).exists():
             return False
         transition(actor=None, obj=campaign, to=CampaignStatus.SENT, transitions=TRANSITIONS, system=True)
         Campaign.objects.filter(pk=campaign_id).update(finished_at=timezone.now(), sender_lease_until=None)

@@ -157,6 +157,7 @@ class Campaign(models.Model):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     SENDING = "sending", _("Being sent")
+    HANDED = "handed", _("Handed to the mail server")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     BOUNCED = "bounced", _("Bounced")

@@ -9,15 +9,28 @@ How a campaign is sent (the background worker runs :mod:`newsletter.tasks`):
    (``Campaign.sender_lease_until``, taken by a conditional ``UPDATE`` so that two workers never send
    the same campaign), works for at most ``NEWSLETTER_CHUNK_SECONDS`` seconds over one SMTP
    connection, at most ``NEWSLETTER_RATE_PER_SECOND`` messages a second (:class:`TokenBucket`).
-3. Each delivery is marked ``sending`` (committed) before its SMTP transaction and ``sent`` (committed)
-   as soon as the server has accepted it (``250`` after ``DATA``, RFC 5321 §4.1.1.4).
+3. Each delivery is marked ``sending`` (committed) before its SMTP transaction, ``handed``
+   (committed) once the whole message is written and just before the end-of-data line (``.``, RFC
+   5321 §4.1.1.4) goes out, and ``sent`` (committed) when the server has answered ``250``.
 
 Exactly once, and the crash window: a delivery marked ``sent`` is never sent again, and a delivery
-still ``pending`` was never handed to the server. After a crash, the next chunk sends again the
-deliveries left ``sending``, with the same Message-ID. The only case where a subscriber can get a
-campaign twice is a crash (or a lost connection) between the server's ``250`` reply and our commit
-of ``sent``: a window of one message per worker, a few milliseconds long; the copy has the same
-Message-ID, so mail clients and most servers show it once.
+still ``pending`` was never handed to the server. After a crash (the worker killed, the machine
+restarted), the next chunk:
+
+- sends again the deliveries left ``sending``: their end-of-data line was never written, so the
+  server dropped the unfinished message (RFC 5321 §4.1.1.4: the mail transaction is aborted when the
+  connection closes before the end of data). Same Message-ID.
+- counts as ``sent`` the deliveries left ``handed``: their end-of-data line was written, and the
+  operating system delivers what a killed process wrote to its socket before closing it, so the
+  server has the whole message and takes responsibility for it (RFC 1047: it may even do so without
+  the client reading its ``250``). Not sent again, so no duplicate.
+
+What is left (RFC 1047 says no SMTP client can close it): a crash in the few microseconds between
+the commit of ``handed`` and the write of the end-of-data line loses that one message (counted as
+sent, never delivered); a network failure after that write, before the answer, does the same when
+the server did not get the line. With a mail backend other than Django's SMTP backend (tests,
+console), messages are sent whole and marked ``sent`` after the backend returns: a crash in between
+sends that one message again, with the same Message-ID.
 
 Each language's mail is rendered once per chunk (:func:`render_campaign`) with markers in place of
 the per-recipient links; :func:`build_message` only replaces the markers (no template rendering per
@@ -39,7 +52,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 from django.db import connections
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -335,10 +350,84 @@ def _mark_sent(delivery_id: int) -> None:
 
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
+HANDED_NOTE = "The worker stopped after handing the whole message to the server, before its answer: counted as sent."
+
+
+def _mark_handed(delivery_id: int) -> None:
+    """``handed`` (whole message written, end-of-data line next), one raw ``UPDATE`` in autocommit."""
+    connection = connections[Delivery.objects.db]
+    table = connection.ops.quote_name(Delivery._meta.db_table)  # a model constant, not input
+    sql = f"UPDATE {table} SET status = %s WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [DeliveryStatus.HANDED.value, delivery_id])
+
+
+def handed_settle(campaign_id: int) -> int:
+    """Count as ``sent`` the deliveries of *campaign_id* a crashed chunk left ``handed`` (their
+    end-of-data line was written: the server has them); called by a chunk holding the lease, before
+    it sends. Returns how many."""
+    return Delivery.objects.filter(campaign_id=campaign_id, status=DeliveryStatus.HANDED).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), error=HANDED_NOTE
+    )
+
 
 def _mark_failed(delivery_id: int, error: str) -> None:
     """``failed`` with a short technical note in English (never an address), if still waiting."""
-    Delivery.objects.filter(pk=delivery_id, status__in=WAITING).update(status=DeliveryStatus.FAILED, error=error[:500])
+    Delivery.objects.filter(pk=delivery_id, status__in=(*WAITING, DeliveryStatus.HANDED)).update(
+        status=DeliveryStatus.FAILED, error=error[:500]
+    )
+
+
+def smtp_send(backend: SMTPBackend, message: EmailMessage, *, before_end_of_data: Callable[[], None]) -> None:
+    """Send *message* over the open connection of Django's SMTP *backend*, as
+    ``smtplib.SMTP.sendmail`` does, calling *before_end_of_data* once the whole message is written
+    and before the end-of-data line (``<CRLF>.<CRLF>``, RFC 5321 §4.1.1.4) is written.
+
+    Raises:
+        smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError: the server
+            refused the sender, every recipient, ``DATA`` or the message (its code and text).
+        smtplib.SMTPServerDisconnected, OSError: the connection was lost.
+    """
+    smtp = backend.connection
+    if smtp is None:
+        raise smtplib.SMTPServerDisconnected("The SMTP connection is not open.")
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    sender = sanitize_address(message.from_email, encoding)
+    recipients = [sanitize_address(address, encoding) for address in message.recipients()]
+    data = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]  # SafeMIME* accept linesep
+    smtp.ehlo_or_helo_if_needed()
+    code, answer = smtp.mail(sender)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    refused = {}
+    for recipient in recipients:
+        code, answer = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, answer)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, answer = smtp.docmd("data")
+    if code != 354:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, answer)
+    body = DOT_AT_LINE_START.sub(b"..", data)  # dot-stuffing, RFC 5321 §4.5.2
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    try:
+        smtp.send(body)
+        before_end_of_data()
+        smtp.send(b".\r\n")
+    except BaseException:
+        smtp.close()  # stopped inside DATA: drop the connection, the server drops the unfinished message
+        raise
+    code, answer = smtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, answer)
+
+
+DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
 def _mark_deferred(delivery_id: int, error: str) -> None:
@@ -380,12 +469,14 @@ def send_chunk(
     ``sending`` ones (left by a crash) and ``pending`` ones alike; a ``sending`` one is sent again with
     its Message-ID. The SMTP connection is opened before the first message is claimed: a server that
     cannot be reached ends the chunk (``"connection"``) without counting an attempt. Each message:
-    ``UPDATE … SET status='sending', attempts=attempts+1`` on the condition that the campaign is still
-    ``sending`` under our lease (so a cancellation or a lost lease stops at the next message) and
-    that the subscriber is still active (an unsubscription or erasure since the batch was read is
-    seen here: the delivery is then skipped, ``failed`` with the reason), the SMTP transaction, then
-    ``sent`` in one commit; after that commit the subscriber's soft-bounce count restarts at 0 when
-    their previous delivery was not bounced (:func:`newsletter.services.subscriber_soft_bounces_reset`).
+    first, the deliveries a crashed chunk left ``handed`` are counted as sent (:func:`handed_settle`).
+    Then each message: ``UPDATE … SET status='sending', attempts=attempts+1`` on the condition that the
+    campaign is still ``sending`` under our lease (so a cancellation or a lost lease stops at the next
+    message) and that the subscriber is still active (an unsubscription or erasure since the batch
+    was read is seen here: the delivery is then skipped, ``failed`` with the reason), the SMTP
+    transaction (:func:`smtp_send`, ``handed`` committed before the end-of-data line), then ``sent``
+    in one commit; after that commit the subscriber's soft-bounce count restarts at 0 when their
+    previous delivery was not bounced (:func:`newsletter.services.subscriber_soft_bounces_reset`).
 
     Server answers (RFC 5321 §4.2.1): a permanent refusal of the recipient or of the message (5xx)
     marks the delivery ``failed`` with the code and text (no address); a temporary refusal of the
@@ -417,6 +508,10 @@ def send_chunk(
     connection = get_connection(fail_silently=False)
     opened = False
     last_pk = 0
+    settled = handed_settle(campaign_id)  # a crashed chunk's messages whose end of data was written
+    if settled:
+        logger.warning("Campaign %s: %s message(s) handed over before a crash counted as sent.", campaign_id, settled)
+    result.sent += settled
     try:
         while True:
             batch = list(
@@ -503,9 +598,30 @@ def send_chunk(
                     preferences_token=tokens.preferences_token(subscriber.pk, subscriber.email),
                     connection=connection,
                 )
+                handed = False
+
+                def hand_over(delivery_id: int = delivery.pk) -> None:
+                    nonlocal handed
+                    _mark_handed(delivery_id)
+                    handed = True
+
                 try:
-                    connection.send_messages([message])
+                    if isinstance(connection, SMTPBackend):
+                        smtp_send(connection, message, before_end_of_data=hand_over)
+                    else:  # another backend (tests, console, an HTTP API): the whole message at once
+                        connection.send_messages([message])
                 except (smtplib.SMTPException, OSError) as error:
+                    if handed and not isinstance(error, smtplib.SMTPResponseException):
+                        # Lost after the end of data: the server may well have the message. Left
+                        # ``handed`` (counted as sent by the next chunk), never sent twice.
+                        logger.warning("Campaign %s: connection lost after the end of data: %s", campaign_id, error)
+                        result.errors.append(str(error))
+                        result.stopped = "connection"
+                        return result
+                    if handed:  # the server answered, and not 250: not accepted
+                        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.HANDED).update(
+                            status=DeliveryStatus.SENDING
+                        )
                     codes = _refusal_codes(error)
                     if codes and min(codes) >= 500:
                         _mark_failed(delivery.pk, _smtp_error_text(error))
@@ -523,9 +639,7 @@ def send_chunk(
                     _mark_failed(delivery.pk, "Not sent: a header of the message is invalid (BadHeaderError).")
                     result.failed += 1
                     continue
-                # The server accepted the message (250): record it at once, with one prepared
-                # statement in autocommit (no ORM query building): a crash before this commit is
-                # the documented window in which the message is sent again, so keep it short.
+                # The server accepted the message (250): recorded at once, one raw statement.
                 _mark_sent(delivery.pk)
                 if subscriber.soft_bounces:  # "in a row": only when the previous delivery did not bounce
                     services.subscriber_soft_bounces_reset(actor=None, delivery=delivery)

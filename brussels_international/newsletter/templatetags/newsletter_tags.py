@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.db import DatabaseError
 
 from ..forms import CONSENT_WORDING, SubscribeForm
@@ -33,7 +33,9 @@ def newsletter_footer_form(context: template.Context) -> dict[str, Any]:
         topics = topics_offered_cached()  # no query on most pages (the footer is on all of them)
     except DatabaseError:
         return {"show": False}
-    form.fields["topics"].choices = [(topic.slug, topic.tr("name")) for topic in topics]
+    topic_field = form.fields["topics"]
+    assert isinstance(topic_field, forms.ChoiceField)
+    topic_field.choices = [(topic.slug, topic.tr("name")) for topic in topics]
     has_topics = bool(topics)
     return {
         "show": True,
