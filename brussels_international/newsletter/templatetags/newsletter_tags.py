@@ -21,8 +21,8 @@ def newsletter_footer_form(context: template.Context) -> dict[str, Any]:
     """The footer's subscription form (language preselected to the page language, active topics).
 
     Hidden on the full subscription page, which shows the same form, and in the applicant portal
-    (``/<lang>/portal/``: a service for companies, whose forms it would only crowd). Without a database (an error
-    page while it is down) the form is left out rather than breaking the page.
+    (``/<lang>/portal/``: a service for companies, whose forms it would only crowd). Without a
+    database (an error page while it is down) the form is left out rather than breaking the page.
     """
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
