@@ -43,6 +43,7 @@ import datetime as dt
 import logging
 import re
 import smtplib
+import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -415,6 +416,9 @@ def smtp_send(backend: SMTPBackend, message: EmailMessage, *, before_end_of_data
     body = DOT_AT_LINE_START.sub(b"..", data)  # dot-stuffing, RFC 5321 §4.5.2
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
+    if smtp.sock is not None:  # two writes in a row: without this, Nagle's algorithm holds the end-of-data
+        # line until the server acknowledges the body, which it delays (up to 40 ms on Linux)
+        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         smtp.send(body)
         before_end_of_data()
