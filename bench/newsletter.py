@@ -244,7 +244,8 @@ def report(received: list[Any], campaign_id: int, status: str, killed_at: float,
     """Print the counts and the speed from the server's records (arrival time, Message-ID, recipient);
     return the exit status (0 = PASS)."""
     from brussels_international.newsletter.campaign_selectors import campaign_figures
-    from brussels_international.newsletter.models import Campaign
+    from brussels_international.newsletter.models import Campaign, Delivery
+    from brussels_international.newsletter.sending import HANDED_NOTE
 
     rows = sorted(received)
     expected = {f"subscriber{n:05d}@bench.example" for n in range(SUBSCRIBERS)}
@@ -264,6 +265,12 @@ def report(received: list[Any], campaign_id: int, status: str, killed_at: float,
     print(
         f"Campaign status:            {status} "
         f"(figures: sent {figures.sent}, failed {figures.failed}, waiting {figures.waiting})"
+    )
+    deliveries = Delivery.objects.filter(campaign_id=campaign_id)
+    settled = deliveries.filter(error=HANDED_NOTE).count()
+    resent = deliveries.filter(attempts__gt=1).count()
+    print(
+        f"At the crash:               {settled} handed over (counted, not sent again), {resent} unfinished (sent again)"
     )
     print(f"Messages received:          {len(rows)}")
     print(f"Distinct Message-IDs:       {len(distinct_ids)}")
