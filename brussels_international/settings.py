@@ -310,6 +310,9 @@ else:
 # chunk before a message when its lease has less than this left (newsletter/sending.py).
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
 NEWSLETTER_WEBHOOK_SECRET = os.environ.get("NEWSLETTER_WEBHOOK_SECRET", "")
+# Reverse proxies in front of the application that append the client's address to X-Forwarded-For
+# (core/client_ip.py): 0 = none, REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # --- Newsletter sending (newsletter/sending.py): From address, messages per second (0 = no
 # limit), seconds per sending chunk, optional mailto for List-Unsubscribe (RFC 2369).

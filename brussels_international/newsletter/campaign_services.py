@@ -218,6 +218,7 @@ def campaign_cancel(*, actor: Actor, campaign: Campaign, note: str = "") -> Camp
         transition(actor=actor, obj=campaign, to=CampaignStatus.CANCELLED, transitions=TRANSITIONS, note=note)
         if was_sending:
             Campaign.objects.filter(pk=campaign.pk).update(finished_at=timezone.now())
+            sending.handed_settle(campaign.pk)  # no chunk will run again to settle them
     return Campaign.objects.get(pk=campaign.pk)
 
 

@@ -6,31 +6,35 @@ How a campaign is sent (the background worker runs :mod:`newsletter.tasks`):
    campaign ``scheduled → sending`` and creates one :class:`~newsletter.models.Delivery` per recipient,
    each with its Message-ID, in one transaction.
 2. Chunks (:func:`send_chunk`) then send the waiting deliveries. A chunk holds the campaign's lease
-   (``Campaign.sender_lease_until``, taken by a conditional ``UPDATE`` so that two workers never send
-   the same campaign), works for at most ``NEWSLETTER_CHUNK_SECONDS`` seconds over one SMTP
-   connection, at most ``NEWSLETTER_RATE_PER_SECOND`` messages a second (:class:`TokenBucket`).
+   (``Campaign.sender_lease_until``, taken by a conditional ``UPDATE``), works for at most
+   ``NEWSLETTER_CHUNK_SECONDS`` seconds over one SMTP connection, at most
+   ``NEWSLETTER_RATE_PER_SECOND`` messages a second (:class:`TokenBucket`).
 3. Each delivery is marked ``sending`` (committed) before its SMTP transaction, ``handed``
-   (committed) once the whole message is written and just before the end-of-data line (``.``, RFC
-   5321 §4.1.1.4) goes out, and ``sent`` (committed) when the server has answered ``250``.
+   (committed) once the whole message is written and just before the end-of-data line
+   (``<CRLF>.<CRLF>``, RFC 5321 §4.1.1.4) goes out, and ``sent`` (committed) when the server has
+   answered ``250``. ``handed`` is a fencing write: it succeeds only while the chunk still holds
+   the lease, so a chunk that outlived its lease (a very slow server) drops its message unfinished
+   instead of finishing one that the next chunk may be sending again.
 
-Exactly once, and the crash window: a delivery marked ``sent`` is never sent again, and a delivery
-still ``pending`` was never handed to the server. After a crash (the worker killed, the machine
-restarted), the next chunk:
+After a worker is killed (the process only), the next chunk:
 
-- sends again the deliveries left ``sending``: their end-of-data line was never written, so the
-  server dropped the unfinished message (RFC 5321 §4.1.1.4: the mail transaction is aborted when the
-  connection closes before the end of data). Same Message-ID.
+- sends again the deliveries left ``sending``, with the same Message-ID: their end-of-data line was
+  never written, and a server keeps no message whose data did not end (the transaction only
+  completes at the end of data, RFC 5321 §4.1.1.4 and §3.3);
 - counts as ``sent`` the deliveries left ``handed``: their end-of-data line was written, and the
-  operating system delivers what a killed process wrote to its socket before closing it, so the
-  server has the whole message and takes responsibility for it (RFC 1047: it may even do so without
-  the client reading its ``250``). Not sent again, so no duplicate.
+  operating system still transmits what a killed process wrote to its socket. The server thus has
+  the whole message and normally accepts it (RFC 1047 describes servers that keep a message whose
+  ``250`` the client never read). They are "possibly delivered", not sent again: this is at most
+  once for that one message, where RFC 5321 §3.8 lets a client retry (a duplicate) instead.
 
-What is left (RFC 1047 says no SMTP client can close it): a crash in the few microseconds between
-the commit of ``handed`` and the write of the end-of-data line loses that one message (counted as
-sent, never delivered); a network failure after that write, before the answer, does the same when
-the server did not get the line. With a mail backend other than Django's SMTP backend (tests,
-console), messages are sent whole and marked ``sent`` after the backend returns: a crash in between
-sends that one message again, with the same Message-ID.
+What is left: a crash in the microseconds between the commit of ``handed`` and the write of the
+end-of-data line loses that message; so does a server that refuses the message at its end of data
+while the worker is dead, and a machine failure (power, kernel) that loses the socket's buffer after
+``handed``. A connection that breaks while writing the end-of-data line, or a refusal answered to
+it, puts the delivery back to ``sending`` (it is sent again). With a mail backend other than
+Django's SMTP backend (tests, console, an HTTP API), a message is sent whole and marked ``sent``
+after the backend returns: a crash in between sends that one message again, with the same
+Message-ID.
 
 Each language's mail is rendered once per chunk (:func:`render_campaign`) with markers in place of
 the per-recipient links; :func:`build_message` only replaces the markers (no template rendering per
@@ -39,6 +43,7 @@ recipient).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -342,10 +347,12 @@ def _mark_sent(delivery_id: int) -> None:
     """``sent`` now, in one raw ``UPDATE`` committed on its own (the shortest crash window)."""
     connection = connections[Delivery.objects.db]
     table = connection.ops.quote_name(Delivery._meta.db_table)  # a model constant, not input
-    sql = f"UPDATE {table} SET status = %s, sent_at = %s, error = '' WHERE id = %s"  # noqa: S608
+    sql = f"UPDATE {table} SET status = %s, sent_at = %s, error = '' WHERE id = %s AND status IN (%s, %s)"  # noqa: S608
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [DeliveryStatus.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), delivery_id]
+            sql,
+            [DeliveryStatus.SENT.value, now, delivery_id, DeliveryStatus.HANDED.value, DeliveryStatus.SENDING.value],
         )
 
 
@@ -354,13 +361,27 @@ WAITING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 HANDED_NOTE = "The worker stopped after handing the whole message to the server, before its answer: counted as sent."
 
 
-def _mark_handed(delivery_id: int) -> None:
-    """``handed`` (whole message written, end-of-data line next), one raw ``UPDATE`` in autocommit."""
-    connection = connections[Delivery.objects.db]
-    table = connection.ops.quote_name(Delivery._meta.db_table)  # a model constant, not input
-    sql = f"UPDATE {table} SET status = %s WHERE id = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [DeliveryStatus.HANDED.value, delivery_id])
+def _mark_handed(delivery_id: int, lease_until: dt.datetime | None = None) -> None:
+    """``handed`` (whole message written, end-of-data line next): one ``UPDATE`` committed on its own,
+    only while the delivery is ``sending`` and, when *lease_until* is given, while this chunk still
+    holds the campaign's lease (a fencing write: a chunk that outlived its lease must not finish a
+    message that the next chunk may be sending again).
+
+    Raises:
+        LeaseLost: the row is no longer ``sending`` or the lease is someone else's; the caller drops
+            the connection without writing the end-of-data line, so the server discards the message.
+    """
+    rows = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING)
+    if lease_until is not None:
+        rows = rows.filter(campaign__sender_lease_until=lease_until)
+    if not rows.update(status=DeliveryStatus.HANDED):
+        raise LeaseLost(f"Delivery {delivery_id}: no longer ours to send (lease lost or done elsewhere).")
+
+
+def _unhand(delivery_id: int) -> None:
+    """Back from ``handed`` to ``sending``: the end-of-data line never went out, or the server answered
+    it with a refusal; the message was not accepted."""
+    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.HANDED).update(status=DeliveryStatus.SENDING)
 
 
 def handed_settle(campaign_id: int) -> int:
@@ -379,10 +400,28 @@ def _mark_failed(delivery_id: int, error: str) -> None:
     )
 
 
-def smtp_send(backend: SMTPBackend, message: EmailMessage, *, before_end_of_data: Callable[[], None]) -> None:
+def _reset(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal: ``RSET``, or close the connection after a ``421`` (the server is closing it;
+    smtplib does the same)."""
+    if code == 421:
+        smtp.close()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
+
+
+def smtp_send(
+    backend: SMTPBackend,
+    message: EmailMessage,
+    *,
+    before_end_of_data: Callable[[], None],
+    end_of_data_written: Callable[[], None] = lambda: None,
+) -> None:
     """Send *message* over the open connection of Django's SMTP *backend*, as
     ``smtplib.SMTP.sendmail`` does, calling *before_end_of_data* once the whole message is written
-    and before the end-of-data line (``<CRLF>.<CRLF>``, RFC 5321 §4.1.1.4) is written.
+    and before the end-of-data line (``<CRLF>.<CRLF>``, RFC 5321 §4.1.1.4) is written, and
+    *end_of_data_written* once it is. An exception from *before_end_of_data* (or anything raised
+    before the line is written) closes the connection: the server discards the unfinished message.
 
     Raises:
         smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError: the server
@@ -399,7 +438,7 @@ def smtp_send(backend: SMTPBackend, message: EmailMessage, *, before_end_of_data
     smtp.ehlo_or_helo_if_needed()
     code, answer = smtp.mail(sender)
     if code != 250:
-        smtp.rset()
+        _reset(smtp, code)
         raise smtplib.SMTPSenderRefused(code, answer, sender)
     refused = {}
     for recipient in recipients:
@@ -407,11 +446,11 @@ def smtp_send(backend: SMTPBackend, message: EmailMessage, *, before_end_of_data
         if code not in (250, 251):
             refused[recipient] = (code, answer)
     if len(refused) == len(recipients):
-        smtp.rset()
+        _reset(smtp, min(code for code, _answer in refused.values()))
         raise smtplib.SMTPRecipientsRefused(refused)
     code, answer = smtp.docmd("data")
     if code != 354:
-        smtp.rset()
+        _reset(smtp, code)
         raise smtplib.SMTPDataError(code, answer)
     body = DOT_AT_LINE_START.sub(b"..", data)  # dot-stuffing, RFC 5321 §4.5.2
     if not body.endswith(b"\r\n"):
@@ -423,6 +462,7 @@ def smtp_send(backend: SMTPBackend, message: EmailMessage, *, before_end_of_data
         smtp.send(body)
         before_end_of_data()
         smtp.send(b".\r\n")
+        end_of_data_written()
     except BaseException:
         smtp.close()  # stopped inside DATA: drop the connection, the server drops the unfinished message
         raise
@@ -449,11 +489,13 @@ def _skip_reason(subscriber_id: int | None, status: str) -> str:
 
 
 def _refusal_codes(error: Exception) -> list[int]:
-    """The reply codes of a refusal of this one message (to ``RCPT`` or to ``DATA``), or ``[]`` for
-    a server or connection problem."""
+    """The reply codes of a refusal of this one message (to ``RCPT``, or to ``DATA`` and its end), or
+    ``[]`` for a server or connection problem: ``421`` (the server is closing the connection) and
+    ``503`` (commands out of sequence) are the connection's, not the message's (RFC 5321 §4.2.2)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return [int(code) for code, _text in error.recipients.values()]
-    if isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500:
+        codes = [int(code) for code, _text in error.recipients.values()]
+        return [] if 421 in codes else codes
+    if isinstance(error, smtplib.SMTPDataError) and error.smtp_code not in (421, 503):
         return [error.smtp_code]
     return []
 
@@ -566,6 +608,9 @@ def send_chunk(
                 if timeout and lease_end - clock() < timeout + SMTP_TIMEOUT_MARGIN:
                     result.stopped = "time"  # the message could outlast the lease
                     return result
+                language = subscriber.language if subscriber.language in LANGUAGE_CODES else settings.LANGUAGE_CODE
+                if language not in rendered:  # before the claim: a content error costs no attempt
+                    rendered[language] = render_campaign(campaign, language)
                 claimed = Delivery.objects.filter(
                     pk=delivery.pk,
                     status__in=WAITING,
@@ -591,9 +636,6 @@ def send_chunk(
                         _mark_failed(delivery.pk, _skip_reason(row["subscriber_id"], row["subscriber__status"]))
                         result.failed += 1
                     continue  # else done meanwhile by someone else: nothing to send
-                language = subscriber.language if subscriber.language in LANGUAGE_CODES else settings.LANGUAGE_CODE
-                if language not in rendered:
-                    rendered[language] = render_campaign(campaign, language)
                 message = build_message(
                     rendered[language],
                     to=subscriber.email,
@@ -602,19 +644,29 @@ def send_chunk(
                     preferences_token=tokens.preferences_token(subscriber.pk, subscriber.email),
                     connection=connection,
                 )
-                handed = False
+                handed = end_written = False
 
                 def hand_over(delivery_id: int = delivery.pk) -> None:
                     nonlocal handed
-                    _mark_handed(delivery_id)
+                    _mark_handed(delivery_id, lease_until)
                     handed = True
 
+                def written() -> None:
+                    nonlocal end_written
+                    end_written = True
+
                 try:
-                    if isinstance(connection, SMTPBackend):
-                        smtp_send(connection, message, before_end_of_data=hand_over)
+                    if type(connection) is SMTPBackend:  # not subclasses: they may sign or change _send
+                        smtp_send(connection, message, before_end_of_data=hand_over, end_of_data_written=written)
                     else:  # another backend (tests, console, an HTTP API): the whole message at once
                         connection.send_messages([message])
+                except LeaseLost:
+                    result.stopped = "lease"  # the message was dropped before its end of data
+                    return result
                 except (smtplib.SMTPException, OSError) as error:
+                    if handed and not end_written:  # the end-of-data line never went out: not delivered
+                        _unhand(delivery.pk)
+                        handed = False
                     if handed and not isinstance(error, smtplib.SMTPResponseException):
                         # Lost after the end of data: the server may well have the message. Left
                         # ``handed`` (counted as sent by the next chunk), never sent twice.
@@ -623,9 +675,7 @@ def send_chunk(
                         result.stopped = "connection"
                         return result
                     if handed:  # the server answered, and not 250: not accepted
-                        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.HANDED).update(
-                            status=DeliveryStatus.SENDING
-                        )
+                        _unhand(delivery.pk)
                     codes = _refusal_codes(error)
                     if codes and min(codes) >= 500:
                         _mark_failed(delivery.pk, _smtp_error_text(error))
@@ -643,6 +693,10 @@ def send_chunk(
                     _mark_failed(delivery.pk, "Not sent: a header of the message is invalid (BadHeaderError).")
                     result.failed += 1
                     continue
+                except BaseException:  # stopped (e.g. a second SIGTERM): undo ``handed`` if the line never went out
+                    if handed and not end_written:
+                        _unhand(delivery.pk)
+                    raise
                 # The server accepted the message (250): recorded at once, one raw statement.
                 _mark_sent(delivery.pk)
                 if subscriber.soft_bounces:  # "in a row": only when the previous delivery did not bounce

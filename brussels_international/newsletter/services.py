@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import logging
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -42,6 +44,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
+from brussels_international.core.client_ip import ip_group
 from brussels_international.core.models import AuditVerb
 from brussels_international.core.services import Actor, audit_record
 
@@ -65,6 +68,8 @@ from .subscriber_mail import (
     MAIL_PREFERENCES_LINK,
     send_subscriber_mail,
 )
+
+logger = logging.getLogger(__name__)
 
 RESEND_INTERVAL = dt.timedelta(minutes=10)
 """Least time between two mails of the sign-up flow (confirmation, "already subscribed") to one address."""
@@ -125,24 +130,35 @@ def _locked(subscriber: Subscriber) -> Subscriber:
     return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
 
 
-def subscribe_throttled(*, ip_address: str | None) -> bool:
+def subscribe_throttled(*, ip_address: str | None, now: float | None = None) -> bool:
     """Count one subscription request from *ip_address* and tell whether it is over the limit:
-    at most :data:`SUBSCRIBE_IP_LIMIT` per :data:`SUBSCRIBE_IP_WINDOW` (a fixed window in the cache,
-    from the first request). The form is CSRF-exempt and sends mail from the official domain to
-    any address: this bounds what one machine can make it send. Requests without an address share
-    one counter.
+    at most :data:`SUBSCRIBE_IP_LIMIT` per :data:`SUBSCRIBE_IP_WINDOW`, a fixed window from the first
+    request, counted per IPv4 address or IPv6 /64 (:func:`core.client_ip.ip_group`). The form is
+    CSRF-exempt and sends mail from the official domain to any address: this bounds what one machine
+    can make it send. Requests without an address share one counter.
+
+    The window's start is stored with its count and the entry expires at the window's end (some
+    cache backends' ``incr`` resets the expiry, which would stretch the window). Two processes may
+    race between reading and writing: the limit is approximate by a request or two.
+
+    Args:
+        now: Unix time in seconds (tests); the current time by default.
 
     Returns:
         True when the request is over the limit: the caller shows the usual page and sends nothing.
     """
-    key = f"newsletter:subscribe-ip:{ip_address or '-'}"
-    cache.add(key, 0, timeout=int(SUBSCRIBE_IP_WINDOW.total_seconds()))
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window starts
-        cache.set(key, 1, timeout=int(SUBSCRIBE_IP_WINDOW.total_seconds()))
-        count = 1
-    return count > SUBSCRIBE_IP_LIMIT
+    window = SUBSCRIBE_IP_WINDOW.total_seconds()
+    now = time.time() if now is None else now
+    key = f"newsletter:subscribe-ip:{ip_group(ip_address)}"
+    started, count = cache.get(key) or (now, 0)
+    if now - started >= window:
+        started, count = now, 0
+    count += 1
+    cache.set(key, (started, count), timeout=max(1, int(started + window - now)))
+    if count > SUBSCRIBE_IP_LIMIT:
+        logger.info("Newsletter: subscription requests over the limit from %s", ip_group(ip_address))
+        return True
+    return False
 
 
 def subscriber_subscribe(

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from brussels_international.core.client_ip import client_ip
 from brussels_international.core.i18n import current_language
 
 from . import services, tokens
@@ -51,8 +52,9 @@ TEMPLATES = "newsletter"
 
 
 def _ip(request: HttpRequest) -> str | None:
-    """The client's address as the server saw it (``REMOTE_ADDR``)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address (``REMOTE_ADDR``, or behind trusted proxies ``X-Forwarded-For``:
+    :func:`core.client_ip.client_ip`)."""
+    return client_ip(request)
 
 
 def _page(request: HttpRequest, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:

@@ -12,7 +12,12 @@ import pytest
 from django.utils import timezone
 
 from brussels_international.newsletter import sending
-from brussels_international.newsletter.campaign_services import campaign_finish, campaign_schedule, campaign_start
+from brussels_international.newsletter.campaign_services import (
+    campaign_cancel,
+    campaign_finish,
+    campaign_schedule,
+    campaign_start,
+)
 from brussels_international.newsletter.models import Campaign, CampaignStatus, Delivery
 
 from .campaign_fixtures import *  # noqa: F403 (the fixture comms)
@@ -82,8 +87,8 @@ def test_each_message_goes_through_handed_to_sent_over_smtp(comms, smtp_server, 
     seen: list[list[str]] = []
     mark_handed = sending._mark_handed
 
-    def spy(delivery_id: int) -> None:
-        mark_handed(delivery_id)
+    def spy(delivery_id: int, lease_until: Any = None) -> None:
+        mark_handed(delivery_id, lease_until)
         seen.append(_statuses(campaign))  # the state at the moment the end-of-data line goes out
 
     monkeypatch.setattr(sending, "_mark_handed", spy)
@@ -134,11 +139,11 @@ def test_a_crash_before_the_end_of_data_sends_the_message_again_once(comms, smtp
     mark_handed = sending._mark_handed
     calls = {"n": 0}
 
-    def crash_on_second(delivery_id: int) -> None:
+    def crash_on_second(delivery_id: int, lease_until: Any = None) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise Crash
-        mark_handed(delivery_id)
+        mark_handed(delivery_id, lease_until)
 
     monkeypatch.setattr(sending, "_mark_handed", crash_on_second)
     with pytest.raises(Crash):
@@ -180,10 +185,10 @@ def test_a_message_the_server_refuses_after_the_data_is_failed_not_counted(comms
 def _crash_before_reply(smtp_send: Any, calls: dict[str, int]) -> Any:
     """``smtp_send`` that, on its second call, writes the end-of-data line and then crashes."""
 
-    def wrapped(backend: Any, message: Any, *, before_end_of_data: Any) -> None:
+    def wrapped(backend: Any, message: Any, **callbacks: Any) -> None:
         calls["n"] += 1
         if calls["n"] != 2:
-            return smtp_send(backend, message, before_end_of_data=before_end_of_data)  # type: ignore[no-any-return]
+            return smtp_send(backend, message, **callbacks)  # type: ignore[no-any-return]
         smtp = backend.connection
         original_getreply = smtp.getreply
         replies = {"n": 0}
@@ -196,7 +201,7 @@ def _crash_before_reply(smtp_send: Any, calls: dict[str, int]) -> Any:
 
         smtp.getreply = getreply
         try:
-            return smtp_send(backend, message, before_end_of_data=before_end_of_data)  # type: ignore[no-any-return]
+            return smtp_send(backend, message, **callbacks)  # type: ignore[no-any-return]
         finally:
             del smtp.getreply
 
@@ -210,3 +215,99 @@ def _wait_for(condition: Any, seconds: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < end, "the SMTP server did not receive the message in time"
         time.sleep(0.01)
+
+
+def test_an_end_of_data_line_that_could_not_be_written_is_sent_again(comms, smtp_server, monkeypatch):
+    """The connection breaks while writing b's end-of-data line: b goes back from ``handed`` to
+    ``sending`` (the server never had the whole message) and the next chunk sends it, once."""
+    campaign = _started(comms, ADDRESSES)
+    original_send = sending.smtplib.SMTP.send
+    ends = {"n": 0}
+
+    def send(self: Any, data: Any) -> None:
+        if data == b".\r\n":
+            ends["n"] += 1
+            if ends["n"] == 2:
+                raise OSError("Connection reset by peer")
+        original_send(self, data)
+
+    monkeypatch.setattr(sending.smtplib.SMTP, "send", send)
+    result = _chunk(campaign)
+    monkeypatch.undo()
+
+    assert (result.sent, result.stopped) == (1, "connection")
+    assert _statuses(campaign) == ["sent", "sending", "pending"]
+    assert (_chunk(campaign).sent, _statuses(campaign)) == (2, ["sent", "sent", "sent"])
+    assert sorted(rcpt for rcpts, _ in smtp_server.accepted for rcpt in rcpts) == ADDRESSES
+
+
+def test_a_chunk_that_lost_its_lease_drops_the_message_before_its_end_of_data(comms, smtp_server, monkeypatch):
+    """Another chunk took the lease while b was being written: b is not finished (no end-of-data
+    line), stays ``sending`` for the chunk that holds the lease, and this chunk stops."""
+    campaign = _started(comms, ADDRESSES)
+    mark_handed = sending._mark_handed
+    calls = {"n": 0}
+
+    def lease_taken_meanwhile(delivery_id: int, lease_until: Any = None) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            Campaign.objects.filter(pk=campaign.pk).update(sender_lease_until=timezone.now())
+        mark_handed(delivery_id, lease_until)
+
+    monkeypatch.setattr(sending, "_mark_handed", lease_taken_meanwhile)
+    result = _chunk(campaign)
+    monkeypatch.undo()
+
+    assert (result.sent, result.stopped) == (1, "lease")
+    assert _statuses(campaign) == ["sent", "sending", "pending"]
+    assert [rcpts for rcpts, _ in smtp_server.accepted] == [["a@example.org"]]
+    assert _chunk(campaign).sent == 2
+    assert sorted(rcpt for rcpts, _ in smtp_server.accepted for rcpt in rcpts) == ADDRESSES
+
+
+def test_a_421_ends_the_chunk_and_a_451_after_the_data_defers_only_that_message(comms, smtp_server):
+    """421 to RCPT: the server is closing the connection, a problem of the connection (the chunk stops,
+    the delivery waits); 451 to the end of data: that message is deferred, the others go on."""
+    answers = {"rcpt": "421 4.7.0 Too many connections, closing", "data": "451 4.3.0 Try again later"}
+
+    async def handle_RCPT(server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address == "a@example.org" and answers["rcpt"]:
+            answer, answers["rcpt"] = answers["rcpt"], ""
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(server: Any, session: Any, envelope: Any) -> str:
+        if envelope.rcpt_tos == ["b@example.org"] and answers["data"]:
+            answer, answers["data"] = answers["data"], ""
+            return answer
+        smtp_server.accepted.append((list(envelope.rcpt_tos), ""))
+        return "250 Message accepted"
+
+    smtp_server.handle_RCPT = handle_RCPT  # type: ignore[attr-defined]
+    smtp_server.handle_DATA = handle_DATA  # type: ignore[method-assign]
+    campaign = _started(comms, ADDRESSES)
+
+    first = _chunk(campaign)
+    assert (first.sent, first.deferred, first.stopped) == (0, 0, "connection")
+    assert _statuses(campaign) == ["sending", "pending", "pending"]
+
+    second = _chunk(campaign)
+    assert (second.sent, second.deferred) == (2, 1)
+    assert _statuses(campaign) == ["sent", "pending", "sent"]
+    b = Delivery.objects.get(campaign=campaign, subscriber__email="b@example.org")
+    assert b.error == "451 4.3.0 Try again later"
+
+
+def test_cancelling_counts_the_messages_already_handed_over_as_sent(comms):
+    """No chunk runs after a cancellation: the cancel itself settles what a chunk left ``handed``."""
+    campaign = _started(comms, ADDRESSES)
+    first = Delivery.objects.filter(campaign=campaign).order_by("pk").first()
+    assert first is not None
+    Delivery.objects.filter(pk=first.pk).update(status="handed")
+
+    campaign_cancel(actor=comms, campaign=campaign)
+
+    assert _statuses(campaign) == ["sent", "pending", "pending"]
+    first.refresh_from_db()
+    assert (first.error, first.sent_at is not None) == (sending.HANDED_NOTE, True)

@@ -416,14 +416,17 @@ def test_load_newsletter_topics_is_idempotent(db):
     ]
 
 
-def test_a_topic_change_makes_cached_public_pages_stale(db):
+def test_a_topic_change_makes_cached_public_pages_stale(db, django_capture_on_commit_callbacks):
     from brussels_international.core.cache import public_cache_generation
     from brussels_international.newsletter.models import Topic
 
     before = public_cache_generation()
-    topic = Topic.objects.create(slug="expo", name_fr="Expo", name_nl="Expo", name_en="Expo")
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = Topic.objects.create(slug="expo", name_fr="Expo", name_nl="Expo", name_en="Expo")
+        assert public_cache_generation() == before  # not before the commit
     assert public_cache_generation() == before + 1
-    topic.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.delete()
     assert public_cache_generation() == before + 2
 
 
@@ -434,3 +437,15 @@ def test_the_applicant_portal_has_no_newsletter_footer(client, db):
     html = client.get("/en/portal/sign-in/").content.decode()
     assert "newsletter-footer" not in html
     assert "newsletter-footer" in client.get("/en/newsletter/unsubscribe/forged/").content.decode()
+
+
+def test_the_throttle_window_is_fixed_from_the_first_request(db):
+    """Ten requests in the hour from the first one, whatever the spacing; the eleventh is refused
+    until the hour is over (a cache whose ``incr`` resets the expiry must not stretch it)."""
+    from brussels_international.newsletter.services import subscribe_throttled
+
+    start = 1_800_000_000.0
+    seen = [subscribe_throttled(ip_address="2001:db8::1", now=start + 300 * n) for n in range(11)]
+    assert seen == [False] * 10 + [True]  # the 11th comes 50 minutes after the first
+    assert subscribe_throttled(ip_address="2001:db8::2", now=start + 3001) is True  # the same /64
+    assert subscribe_throttled(ip_address="2001:db8::1", now=start + 3600) is False  # a new window
