@@ -62,7 +62,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 from django.db import connections
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -82,6 +82,8 @@ PREFERENCES_MARK = "BI-NEWSLETTER-PREFERENCES-TOKEN"
 """Stands for the preferences token in a rendered mail; replaced per recipient."""
 MAX_ATTEMPTS = 5
 """SMTP attempts per delivery before it is marked failed (a message that always breaks the connection)."""
+RETRY_BACKOFF = dt.timedelta(minutes=5)
+"""First wait before a delivery refused for now (4xx) is tried again (:func:`retry_delay`)."""
 LEASE_GRACE_SECONDS = 15.0
 """Least seconds added to the chunk length for the lease: a chunk that overruns (a slow last message)
 keeps it. See :func:`lease_grace_seconds`."""
@@ -474,10 +476,18 @@ def smtp_send(
 DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
-def _mark_deferred(delivery_id: int, error: str) -> None:
-    """Back to ``pending`` after a temporary refusal (4xx); the attempt stays counted."""
+def retry_delay(attempts: int) -> dt.timedelta:
+    """The wait before trying again a delivery refused for now (4xx) at its *attempts*-th attempt:
+    :data:`RETRY_BACKOFF` (5 minutes), doubled at each attempt (5, 10, 20, 40 minutes: 75 minutes
+    before the last of :data:`MAX_ATTEMPTS`), longer than most greylisting (postgrey waits 5 minutes)."""
+    return RETRY_BACKOFF * 2 ** max(0, attempts - 1)
+
+
+def _mark_deferred(delivery_id: int, error: str, attempts: int) -> None:
+    """Back to ``pending`` after a temporary refusal (4xx), not before :func:`retry_delay`; the attempt
+    stays counted."""
     Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
-        status=DeliveryStatus.PENDING, error=error[:500]
+        status=DeliveryStatus.PENDING, error=error[:500], next_attempt_at=timezone.now() + retry_delay(attempts)
     )
 
 
@@ -562,6 +572,7 @@ def send_chunk(
         while True:
             batch = list(
                 Delivery.objects.filter(campaign_id=campaign_id, status__in=WAITING, pk__gt=last_pk)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
                 .select_related("subscriber")
                 .only(
                     "pk",
@@ -577,7 +588,10 @@ def send_chunk(
                 .order_by("pk")[:FETCH_BATCH]
             )
             if not batch:
-                result.stopped = "deferred" if result.deferred else "done"
+                later = Delivery.objects.filter(
+                    campaign_id=campaign_id, status__in=WAITING, next_attempt_at__gt=timezone.now()
+                ).exists()  # refused for now, not due yet: the continuation at the lease's end looks again
+                result.stopped = "deferred" if result.deferred or later else "done"
                 return result
             for delivery in batch:
                 last_pk = delivery.pk
@@ -682,7 +696,7 @@ def send_chunk(
                         result.failed += 1
                         continue
                     if codes:  # 4xx: try again later, the others go on
-                        _mark_deferred(delivery.pk, _smtp_error_text(error))
+                        _mark_deferred(delivery.pk, _smtp_error_text(error), delivery.attempts + 1)
                         result.deferred += 1
                         continue
                     logger.warning("Campaign %s: mail server error, retrying later: %s", campaign_id, error)

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.coreutils import find_available_slug
 from wagtail.models import Locale
 
 from brussels_international.directory.models import Unit
@@ -234,6 +236,9 @@ def demo_events_load(*, today: dt.date | None = None, progress: Callable[[str], 
                 translation = event.copy_for_translation(locale)
                 translation.title = translation.draft_title = demo.texts[code][0]
                 translation.intro = demo.texts[code][1]
+                translation.slug = find_available_slug(
+                    translation.get_parent(), f"demo-{slugify(translation.title)}", ignore_page_id=translation.pk
+                )
                 translation.save()
                 translation.save_revision().publish()
                 created += 1

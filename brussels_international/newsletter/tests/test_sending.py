@@ -517,11 +517,27 @@ def test_a_temporary_refusal_puts_the_delivery_back_to_pending_and_the_others_go
     refused = Delivery.objects.get(subscriber__email="refused@example.org")
     assert (refused.status, refused.attempts, refused.error) == ("pending", 1, "450 try later")
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SENDING
-    for attempt in range(2, sending.MAX_ATTEMPTS + 1):  # still refused: each chunk tries once more
-        result = _chunk(campaign)
+    # Not due yet: a chunk right away leaves it alone (greylisting wants a wait).
+    result = _chunk(campaign)
+    assert (result.sent, result.deferred, result.stopped, _recipients()) == (
+        0,
+        0,
+        "deferred",
+        ["a@example.org", "c@example.org"],
+    )
+    now = timezone.now()
+    waits = []
+    for attempt in range(2, sending.MAX_ATTEMPTS + 1):  # still refused: tried again when due, waits doubling
+        due = Delivery.objects.get(pk=refused.pk).next_attempt_at
+        waits.append(round((due - now).total_seconds() / 60))
+        now = due
+        with time_machine.travel(due, tick=False):
+            result = _chunk(campaign)
         assert (result.sent, result.failed, result.deferred, result.stopped) == (0, 0, 1, "deferred")
         assert Delivery.objects.get(pk=refused.pk).attempts == attempt
-    result = _chunk(campaign)  # MAX_ATTEMPTS reached: given up
+    assert waits == [5, 10, 20, 40]  # minutes after each refusal (sending.retry_delay)
+    with time_machine.travel(Delivery.objects.get(pk=refused.pk).next_attempt_at, tick=False):
+        result = _chunk(campaign)  # MAX_ATTEMPTS reached: given up
     assert (result.sent, result.failed, result.deferred, result.stopped) == (0, 1, 0, "done")
     refused.refresh_from_db()
     assert (refused.status, refused.attempts, refused.error) == (
@@ -539,7 +555,9 @@ def test_a_temporary_refusal_is_sent_by_a_later_chunk(comms, mailoutbox, setting
     assert _chunk(campaign).stopped == "deferred"
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert send_campaign_chunk.call(campaign.pk) == {"sent": 1, "failed": 0, "stopped": "done"}
+    assert send_campaign_chunk.call(campaign.pk) == {"sent": 0, "failed": 0, "stopped": "deferred"}  # not due
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5, seconds=1), tick=False):
+        assert send_campaign_chunk.call(campaign.pk) == {"sent": 1, "failed": 0, "stopped": "done"}
 
     delivery = Delivery.objects.get(campaign=campaign)
     assert (delivery.status, delivery.attempts, delivery.error) == ("sent", 2, "")

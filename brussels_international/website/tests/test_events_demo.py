@@ -32,7 +32,7 @@ def test_demo_events_in_three_languages_relative_to_today_and_idempotent(setting
         for code in ("fr", "nl", "en"):
             assert EventPage.objects.live().filter(locale__language_code=code).count() == 5
         assert EventPage.objects.values("translation_key").distinct().count() == 5
-        expo = EventPage.objects.get(locale__language_code="en", slug="demo-reception-exposition-universelle")
+        expo = EventPage.objects.get(locale__language_code="en", slug="demo-brussels-reception-at-the-world-expo")
         assert expo.title == "Brussels reception at the World Expo"
         assert expo.time_zone == "Asia/Tokyo"
         # 60 days before 1 March 2026 is 31 December 2025; 18:00 in Tokyo is 09:00 UTC.
